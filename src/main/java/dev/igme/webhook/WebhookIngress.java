@@ -1,0 +1,113 @@
+package dev.igme.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import dev.igme.config.IgmeConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What the webhook endpoint does, apart from HTTP: the subscription handshake, and for a POST
+ * the signature check and the acknowledged write to the raw topic. Created at startup so that a
+ * missing verify token or app secret stops the service before it accepts traffic.
+ */
+@Startup
+@Singleton
+public class WebhookIngress {
+
+    /** Meta's challenges are short numeric strings; letters and digits leave room for others. */
+    private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9]{1,128}");
+
+    public enum Handshake { ACCEPTED, FORBIDDEN, BAD_CHALLENGE }
+
+    /** The answer to one POST; {@code deliveryId} is null for a delivery that was refused. */
+    public record Outcome(Status status, String deliveryId) {
+        public enum Status {
+            /** On the raw topic, acknowledged by the broker. */
+            STORED,
+            /** Missing, malformed or wrong signature: not ours, not stored. */
+            BAD_SIGNATURE,
+            /** Signed, but the broker did not acknowledge it in time: Meta must retry. */
+            NOT_STORED
+        }
+    }
+
+    private final byte[] verifyToken;
+    private final SignatureVerifier verifier;
+    private final RawDeliveryPublisher publisher;
+    private final IgmeConfig.Webhook config;
+    private final Clock clock;
+
+    @Inject
+    public WebhookIngress(IgmeConfig config, RawDeliveryPublisher publisher) {
+        this(config.webhook(), publisher, Clock.systemUTC());
+    }
+
+    WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Clock clock) {
+        String token = config.verifyToken().filter(t -> !t.isBlank()).orElseThrow(() -> missing(
+                "igme.webhook.verify-token", "IGME_WEBHOOK_VERIFY_TOKEN",
+                "the token you enter in the Meta App Dashboard's webhook settings"));
+        List<String> secrets = config.appSecrets().orElse(List.of()).stream()
+                .filter(s -> !s.isBlank()).toList();
+        if (secrets.isEmpty()) {
+            throw missing("igme.webhook.app-secrets", "IGME_WEBHOOK_APP_SECRETS",
+                    "the App Secret(s) Meta signs deliveries with, comma-separated");
+        }
+        this.verifyToken = token.getBytes(StandardCharsets.UTF_8);
+        this.verifier = new SignatureVerifier(secrets);
+        this.publisher = publisher;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    private static IllegalStateException missing(String property, String env, String what) {
+        return new IllegalStateException("Missing required configuration " + property
+                + " (environment variable " + env + "): " + what + ". The webhook cannot start without it.");
+    }
+
+    public Handshake handshake(String mode, String token, String challenge) {
+        boolean tokenMatches = token != null
+                && MessageDigest.isEqual(verifyToken, token.getBytes(StandardCharsets.UTF_8));
+        if (!"subscribe".equals(mode) || !tokenMatches) {
+            return Handshake.FORBIDDEN;
+        }
+        if (challenge == null || !CHALLENGE.matcher(challenge).matches()) {
+            return Handshake.BAD_CHALLENGE;
+        }
+        return Handshake.ACCEPTED;
+    }
+
+    /**
+     * @param signatureHeaders every {@code X-Hub-Signature-256} value of the request; exactly one
+     *        is allowed
+     */
+    public Uni<Outcome> receive(List<String> signatureHeaders, byte[] body) {
+        String signature = signatureHeaders != null && signatureHeaders.size() == 1 ? signatureHeaders.get(0) : null;
+        if (!verifier.verify(signature, body)) {
+            return Uni.createFrom().item(new Outcome(Outcome.Status.BAD_SIGNATURE, null));
+        }
+        RawDelivery delivery = new RawDelivery(UUID.randomUUID().toString(), Instant.now(clock), signature, body);
+        return publisher.publish(delivery)
+                .ifNoItem().after(config.ackTimeout()).fail()
+                .map(ignored -> new Outcome(Outcome.Status.STORED, delivery.deliveryId()))
+                .onFailure().recoverWithItem(failure -> {
+                    String reason = failure instanceof TimeoutException
+                            ? "no broker acknowledgement within " + config.ackTimeout().toMillis() + " ms"
+                            : "broker refused the record: " + failure.getMessage();
+                    Log.warnf("Delivery %s (%d bytes) not stored, answering 503 so Meta retries: %s",
+                            delivery.deliveryId(), body.length, reason);
+                    return new Outcome(Outcome.Status.NOT_STORED, delivery.deliveryId());
+                });
+    }
+}

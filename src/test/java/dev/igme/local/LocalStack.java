@@ -1,0 +1,111 @@
+package dev.igme.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import dev.igme.testing.InfrastructureResource;
+import dev.igme.testing.KafkaBroker;
+import dev.igme.testing.Postgres;
+
+/**
+ * The local run ({@code ./mvnw -Plocal}): an embedded PostgreSQL on 15432 and a Kafka broker on
+ * 19092, both keeping their data under {@code target/local-stack/}, then the packaged service in
+ * the {@code dev} profile (demo verify token and app secret, see README). Ctrl-C stops all three.
+ * Lives with the tests so that the production artifact contains neither embedded component.
+ */
+public final class LocalStack {
+
+    static final int KAFKA_PORT = 19092;
+    static final int KAFKA_CONTROLLER_PORT = 19093;
+    static final int POSTGRES_PORT = 15432;
+
+    private LocalStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path target = Path.of(args.length > 0 ? args[0] : "target");
+        Path jar = target.resolve("quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " does not exist: run ./mvnw -Plocal (it packages first)");
+        }
+        Path data = target.resolve("local-stack");
+        Files.createDirectories(data);
+
+        Postgres postgres = new Postgres(data.resolve("postgres"), POSTGRES_PORT);
+        KafkaBroker kafka = new KafkaBroker(data.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT);
+        log("starting PostgreSQL on localhost:" + POSTGRES_PORT + " and Kafka on localhost:" + KAFKA_PORT
+                + " (data in " + data + ")");
+        CompletableFuture<Void> db = CompletableFuture.runAsync(postgres::start);
+        kafka.start().createTopics(InfrastructureResource.TOPICS);
+        db.join();
+
+        Thread tail = new Thread(() -> tail(kafka.bootstrapServers()), "local-stack-tail");
+        tail.setDaemon(true);
+        tail.start();
+
+        Process service = startService(jar);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log("stopping");
+            service.destroy();
+            try {
+                service.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            kafka.close();
+            postgres.close();
+        }, "local-stack-shutdown"));
+        int exit = service.waitFor();
+        log("service exited with " + exit);
+        System.exit(exit);
+    }
+
+    private static Process startService(Path jar) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dquarkus.profile=dev");
+        command.add("-jar");
+        command.add(jar.toString());
+        log("starting the service: " + String.join(" ", command));
+        log("dev verify token: igme-dev-verify-token, dev app secret: igme-dev-app-secret");
+        return new ProcessBuilder(command).inheritIO().start();
+    }
+
+    /** Prints one line per record on the service's topics, so a newcomer sees deliveries land. */
+    private static void tail(String bootstrap) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "local-stack-tail",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(InfrastructureResource.TOPICS.keySet());
+            while (!Thread.currentThread().isInterrupted()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                    String value = new String(record.value(), StandardCharsets.UTF_8);
+                    log(String.format("%s[%d]@%d key=%s %d bytes: %s", record.topic(), record.partition(),
+                            record.offset(), record.key(), record.value().length,
+                            value.length() > 160 ? value.substring(0, 160) + "..." : value));
+                }
+            }
+        } catch (RuntimeException e) {
+            log("topic tail stopped: " + e.getMessage());
+        }
+    }
+
+    private static void log(String message) {
+        System.out.println("[local-stack] " + message);
+    }
+}

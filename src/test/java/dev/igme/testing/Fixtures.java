@@ -1,0 +1,28 @@
+package dev.igme.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Reads fixture files from {@code src/test/resources/fixtures/}, byte for byte. */
+public final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    public static byte[] bytes(String path) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String text(String path) {
+        return new String(bytes(path), StandardCharsets.UTF_8);
+    }
+}

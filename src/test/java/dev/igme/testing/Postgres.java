@@ -1,0 +1,93 @@
+package dev.igme.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL server from zonky's embedded binaries (no system install, works as root).
+ * Keeps its data directory, so it can be stopped and started again with the data in place.
+ */
+public final class Postgres implements AutoCloseable {
+
+    public static final String DATABASE = "igme";
+    public static final String USER = "postgres";
+    public static final String PASSWORD = "postgres";
+
+    private final Path dataDir;
+    private final int port;
+    private EmbeddedPostgres server;
+
+    public Postgres(Path dataDir, int port) {
+        this.dataDir = dataDir;
+        this.port = port == 0 ? KafkaBroker.freePort() : port;
+    }
+
+    public static Postgres onFreePort() {
+        try {
+            return new Postgres(Files.createTempDirectory("igme-pg"), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public synchronized Postgres start() {
+        if (server != null) {
+            return this;
+        }
+        try {
+            server = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("max_connections", "100")
+                    .start();
+            try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("ALTER USER " + USER + " PASSWORD '" + PASSWORD + "'");
+                try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                    if (!rs.next()) {
+                        s.execute("CREATE DATABASE " + DATABASE);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start embedded PostgreSQL in " + dataDir, e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not prepare the " + DATABASE + " database", e);
+        }
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                server = null;
+            }
+        }
+    }
+
+    /** The URL the reactive client takes; Flyway's JDBC URL is "jdbc:" + this. */
+    public String reactiveUrl() {
+        return "postgresql://localhost:" + port + "/" + DATABASE;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
