@@ -22,9 +22,12 @@ import io.smallrye.mutiny.Uni;
  * the signature check and the acknowledged write to the raw topic. Created at startup so that a
  * missing verify token or app secret stops the service before it accepts traffic.
  */
-@Startup
+@Startup(WebhookIngress.STARTUP_ORDER)
 @Singleton
 public class WebhookIngress {
+
+    /** Before anything that needs the database or the broker. */
+    static final int STARTUP_ORDER = 1;
 
     /** Meta's challenges are short numeric strings; letters and digits leave room for others. */
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9]{1,128}");
