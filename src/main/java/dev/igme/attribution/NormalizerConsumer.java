@@ -1,0 +1,164 @@
+package dev.igme.attribution;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.igme.conversation.ConversationTouch;
+import dev.igme.webhook.RawDelivery;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Consumes {@code instagram.webhook.raw} in batches. For each batch: normalize every delivery,
+ * write all attributions and conversation clocks in one transaction, publish the attribution
+ * events and dead letters, and only then let the batch's offsets be committed (the returned
+ * {@link Uni} acknowledges the batch). A crash anywhere in between redelivers the batch, which is
+ * harmless: rows are idempotent and event ids stable.
+ *
+ * <p>When the database or broker is unreachable the batch is retried with backoff, forever: the
+ * consumer pauses, it never skips. When the database refuses the data itself (a value it cannot
+ * store), the batch is written delivery by delivery and the refused deliveries are dead-lettered,
+ * so one bad record never stalls the stream.
+ */
+@ApplicationScoped
+public class NormalizerConsumer {
+
+    /** Consuming end of the raw topic. */
+    public static final String CHANNEL = "webhook-raw-in";
+
+    private final ReferralNormalizer normalizer;
+    private final AttributionStore store;
+    private final NormalizerOutput output;
+
+    public NormalizerConsumer(ObjectMapper mapper, AttributionStore store, NormalizerOutput output) {
+        this.normalizer = new ReferralNormalizer(mapper);
+        this.store = store;
+        this.output = output;
+    }
+
+    /** One raw record and what it contained. */
+    record Delivery(ConsumerRecord<String, byte[]> record, String deliveryId, ReferralNormalizer.Result result) {
+
+        String origin() {
+            return record.topic() + "/" + record.partition() + "/" + record.offset();
+        }
+
+        NormalizerOutput.DeadLetter deadLetter(String reason) {
+            return new NormalizerOutput.DeadLetter(deliveryId, record.value(), record.headers(), reason, "delivery", origin());
+        }
+    }
+
+    @Incoming(CHANNEL)
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        List<Delivery> deliveries = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            deliveries.add(normalize(record));
+        }
+        return Uni.createFrom().deferred(() -> process(deliveries))
+                .onFailure().invoke(failure -> Log.warnf(
+                        "Batch of %d raw deliveries not processed yet, retrying (nothing is skipped): %s",
+                        deliveries.size(), failure.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).withJitter(0.2)
+                .indefinitely();
+    }
+
+    Delivery normalize(ConsumerRecord<String, byte[]> record) {
+        String deliveryId = header(record, RawDelivery.Headers.DELIVERY_ID);
+        if (deliveryId == null) {
+            deliveryId = record.topic() + "-" + record.partition() + "-" + record.offset();
+        }
+        Instant receivedAt = Instant.ofEpochMilli(record.timestamp());
+        String receivedHeader = header(record, RawDelivery.Headers.RECEIVED_AT);
+        if (receivedHeader != null) {
+            try {
+                receivedAt = Instant.parse(receivedHeader);
+            } catch (DateTimeParseException ignored) {
+                // keep the record timestamp, which the ingress sets to the same instant
+            }
+        }
+        byte[] body = record.value() == null ? new byte[0] : record.value();
+        return new Delivery(record, deliveryId, normalizer.normalize(body, deliveryId, receivedAt));
+    }
+
+    private Uni<Void> process(List<Delivery> deliveries) {
+        List<Delivery> readable = deliveries.stream().filter(d -> d.result().readable()).toList();
+        return store.write(attributions(readable), touches(readable))
+                .map(ignored -> Map.<Delivery, String>of())
+                .onFailure(AttributionStore::isDataError).recoverWithUni(failure -> {
+                    Log.warnf("Database refused a batch of %d deliveries (%s); writing them one by one",
+                            readable.size(), failure.getMessage());
+                    return writeOneByOne(readable);
+                })
+                .chain(refused -> output.publish(events(deliveries, refused), deadLetters(deliveries, refused)));
+    }
+
+    /** Writes each delivery in its own transaction; returns the ones the database refused, with why. */
+    private Uni<Map<Delivery, String>> writeOneByOne(List<Delivery> deliveries) {
+        Map<Delivery, String> refused = new HashMap<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Delivery delivery : deliveries) {
+            chain = chain.chain(() -> store.write(delivery.result().attributions(), delivery.result().touches())
+                    .onFailure(AttributionStore::isDataError).recoverWithItem(failure -> {
+                        refused.put(delivery, "database refused the delivery: " + failure.getMessage());
+                        return null;
+                    }));
+        }
+        return chain.map(ignored -> refused);
+    }
+
+    private static List<AttributionEvent> attributions(List<Delivery> deliveries) {
+        return deliveries.stream().flatMap(d -> d.result().attributions().stream()).toList();
+    }
+
+    private static List<ConversationTouch> touches(List<Delivery> deliveries) {
+        return deliveries.stream().flatMap(d -> d.result().touches().stream()).toList();
+    }
+
+    private static List<AttributionEvent> events(List<Delivery> deliveries, Map<Delivery, String> refused) {
+        return deliveries.stream()
+                .filter(d -> d.result().readable() && !refused.containsKey(d))
+                .flatMap(d -> d.result().attributions().stream())
+                .toList();
+    }
+
+    private static List<NormalizerOutput.DeadLetter> deadLetters(List<Delivery> deliveries, Map<Delivery, String> refused) {
+        List<NormalizerOutput.DeadLetter> letters = new ArrayList<>();
+        for (Delivery delivery : deliveries) {
+            ReferralNormalizer.Result result = delivery.result();
+            if (!result.readable()) {
+                letters.add(delivery.deadLetter(result.deliveryError()));
+            } else if (refused.containsKey(delivery)) {
+                letters.add(delivery.deadLetter(refused.get(delivery)));
+            } else {
+                for (ReferralNormalizer.Rejection rejection : result.rejections()) {
+                    letters.add(new NormalizerOutput.DeadLetter(delivery.deliveryId(), rejection.item(),
+                            delivery.record().headers(), rejection.reason(), rejection.path(), delivery.origin()));
+                }
+            }
+        }
+        if (!letters.isEmpty()) {
+            Log.infof("%d dead letter(s) from %d deliveries", letters.size(), deliveries.size());
+        }
+        return letters;
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
