@@ -8,15 +8,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import dev.igme.testing.InfrastructureResource;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
 import dev.igme.testing.KafkaBroker;
 import dev.igme.testing.Postgres;
 
@@ -56,6 +60,7 @@ public final class LocalStack {
         tail.setDaemon(true);
         tail.start();
 
+        writeApiToken(data.resolve("api-token"));
         Process service = startService(jar);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log("stopping");
@@ -84,14 +89,29 @@ public final class LocalStack {
         return new ProcessBuilder(command).inheritIO().start();
     }
 
+    /** A bearer token for the read API, signed with the demo key the dev profile trusts. */
+    private static void writeApiToken(Path file) throws Exception {
+        String token = Jwt.issuer("https://igme.local/dev").upn("dev@igme.local")
+                .groups(Set.of("igme-viewer", "igme-admin")).expiresIn(Duration.ofDays(1))
+                .sign(KeyUtils.readPrivateKey("jwt/private.pem"));
+        Files.writeString(file, token);
+        log("API token (roles igme-viewer, igme-admin; valid 24 h) in " + file
+                + ": curl -H \"Authorization: Bearer $(cat " + file + ")\" http://localhost:8080/api/v1/attributions");
+    }
+
     /** Prints one line per record on the service's topics, so a newcomer sees deliveries land. */
     private static void tail(String bootstrap) {
+        // No consumer group: a group would wait out the session of a killed previous run.
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "local-stack-tail",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(InfrastructureResource.TOPICS.keySet());
+            List<TopicPartition> partitions = InfrastructureResource.TOPICS.keySet().stream()
+                    .flatMap(topic -> consumer.partitionsFor(topic).stream())
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
             while (!Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
                     String value = new String(record.value(), StandardCharsets.UTF_8);
