@@ -56,7 +56,7 @@ public class AttributionRepository implements PanacheRepositoryBase<Attribution,
         }
         String hql = where.isEmpty() ? "" : String.join(" and ", where);
         return find(hql, Sort.descending("occurredAt", "attributionId"), params)
-                .range(0, query.limit())
+                .range(0, query.limit() - 1)
                 .list();
     }
 

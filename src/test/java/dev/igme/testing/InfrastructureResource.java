@@ -4,13 +4,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 
 /**
- * Starts a real Kafka broker and a real PostgreSQL once for the whole test run and points the
- * application at them. Nothing is installed on the machine: both come from Maven Central.
+ * Starts a real Kafka broker, a real PostgreSQL and a fake Graph API (WireMock, over real HTTP) once
+ * for the whole test run and points the application at them. Nothing is installed on the machine:
+ * all three come from Maven Central.
  */
 @WithTestResource(value = InfrastructureResource.class, scope = TestResourceScope.GLOBAL)
 public class InfrastructureResource implements QuarkusTestResourceLifecycleManager {
@@ -23,6 +27,7 @@ public class InfrastructureResource implements QuarkusTestResourceLifecycleManag
 
     private KafkaBroker kafka;
     private Postgres postgres;
+    private WireMockServer graph;
 
     @Override
     public Map<String, String> start() {
@@ -30,6 +35,8 @@ public class InfrastructureResource implements QuarkusTestResourceLifecycleManag
         postgres = Postgres.onFreePort();
         CompletableFuture<Void> db = CompletableFuture.runAsync(postgres::start);
         kafka.start().createTopics(TOPICS);
+        graph = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(32));
+        graph.start();
         db.join();
 
         Map<String, String> config = new HashMap<>();
@@ -37,6 +44,9 @@ public class InfrastructureResource implements QuarkusTestResourceLifecycleManag
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
         config.put("quarkus.datasource.username", Postgres.USER);
         config.put("quarkus.datasource.password", Postgres.PASSWORD);
+        // One fake Graph API for both flavours, told apart by path.
+        config.put("igme.graph.instagram-url", graph.baseUrl() + "/ig");
+        config.put("igme.graph.facebook-url", graph.baseUrl() + "/fb");
         return config;
     }
 
@@ -44,6 +54,8 @@ public class InfrastructureResource implements QuarkusTestResourceLifecycleManag
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(kafka,
                 new TestInjector.AnnotatedAndMatchesType(InjectKafkaBroker.class, KafkaBroker.class));
+        testInjector.injectIntoFields(graph,
+                new TestInjector.AnnotatedAndMatchesType(InjectGraphApi.class, WireMockServer.class));
         testInjector.injectIntoFields(postgres,
                 new TestInjector.AnnotatedAndMatchesType(InjectPostgres.class, Postgres.class));
     }
@@ -55,6 +67,9 @@ public class InfrastructureResource implements QuarkusTestResourceLifecycleManag
         }
         if (postgres != null) {
             postgres.close();
+        }
+        if (graph != null) {
+            graph.stop();
         }
     }
 }
