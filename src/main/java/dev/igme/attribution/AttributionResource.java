@@ -1,11 +1,10 @@
 package dev.igme.attribution;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import dev.igme.api.ApiError;
+import dev.igme.api.QueryParams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -40,12 +39,9 @@ public class AttributionResource {
     public Uni<Page> list(@RestQuery String account, @RestQuery String ref, @RestQuery String refPrefix,
             @RestQuery String scenario, @RestQuery String from, @RestQuery String to, @RestQuery Integer limit,
             @RestQuery String cursor) {
-        int size = limit == null ? AttributionQuery.DEFAULT_LIMIT : limit;
-        if (size < 1 || size > AttributionQuery.MAX_LIMIT) {
-            throw ApiError.badRequest("limit must be between 1 and " + AttributionQuery.MAX_LIMIT);
-        }
-        AttributionQuery query = new AttributionQuery(blankToNull(account), blankToNull(ref), blankToNull(refPrefix),
-                scenario(scenario), instant("from", from), instant("to", to), size + 1, cursor(cursor));
+        int size = QueryParams.limit(limit, AttributionQuery.DEFAULT_LIMIT, AttributionQuery.MAX_LIMIT);
+        AttributionQuery query = new AttributionQuery(QueryParams.blankToNull(account), QueryParams.blankToNull(ref), QueryParams.blankToNull(refPrefix),
+                scenario(scenario), QueryParams.instant("from", from), QueryParams.instant("to", to), size + 1, cursor(cursor));
         return repository.search(query).map(rows -> {
             boolean more = rows.size() > size;
             List<Attribution> page = more ? rows.subList(0, size) : rows;
@@ -78,16 +74,6 @@ public class AttributionResource {
         }
     }
 
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw ApiError.badRequest(name + " must be an ISO-8601 instant such as 2026-01-01T00:00:00Z");
-        }
-    }
 
     private static AttributionQuery.Cursor cursor(String value) {
         if (value == null || value.isBlank()) {
@@ -100,7 +86,4 @@ public class AttributionResource {
         }
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
-    }
 }
