@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.conversation.ConversationTouch;
 import dev.igme.webhook.RawDelivery;
+import io.micrometer.core.instrument.Metrics;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
@@ -104,7 +105,24 @@ public class NormalizerConsumer {
                             readable.size(), failure.getMessage());
                     return writeOneByOne(readable);
                 })
-                .chain(refused -> output.publish(events(deliveries, refused), deadLetters(deliveries, refused)));
+                .chain(refused -> {
+                    List<AttributionEvent> events = events(deliveries, refused);
+                    List<NormalizerOutput.DeadLetter> letters = deadLetters(deliveries, refused);
+                    return output.publish(events, letters).invoke(() -> count(deliveries, events, letters));
+                });
+    }
+
+    private static void count(List<Delivery> deliveries, List<AttributionEvent> events,
+            List<NormalizerOutput.DeadLetter> letters) {
+        Metrics.counter("igme.normalizer.deliveries").increment(deliveries.size());
+        for (AttributionEvent event : events) {
+            Metrics.counter("igme.normalizer.attributions", "scenario", event.scenario().name(),
+                    "source_category", event.sourceCategory().name()).increment();
+        }
+        for (NormalizerOutput.DeadLetter letter : letters) {
+            Metrics.counter("igme.normalizer.dead_letters", "kind", "delivery".equals(letter.path()) ? "delivery" : "item")
+                    .increment();
+        }
     }
 
     /** Writes each delivery in its own transaction; returns the ones the database refused, with why. */

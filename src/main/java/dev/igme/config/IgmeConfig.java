@@ -16,6 +16,14 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "igme")
 public interface IgmeConfig {
 
+    /**
+     * What this instance does: any of {@code ingress}, {@code normalizer}, {@code replier},
+     * comma-separated. Consumers of absent roles are not opened, an instance without
+     * {@code ingress} answers 404 on the webhook.
+     */
+    @WithDefault("ingress,normalizer,replier")
+    String roles();
+
     /** The Meta webhook endpoint. */
     Webhook webhook();
 

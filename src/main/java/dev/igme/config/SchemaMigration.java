@@ -20,13 +20,19 @@ public class SchemaMigration {
     public static final int STARTUP_ORDER = 100;
 
     private final Flyway flyway;
+    private final Roles roles;
 
-    public SchemaMigration(Flyway flyway) {
+    public SchemaMigration(Flyway flyway, Roles roles) {
         this.flyway = flyway;
+        this.roles = roles;
     }
 
     @Startup(STARTUP_ORDER)
     void migrate() {
+        if (!roles.usesDatabase()) {
+            Log.infof("Roles %s use no database: no migration", roles.all());
+            return;
+        }
         MigrateResult result = flyway.migrate();
         Log.infof("Database schema migrated: %d migration(s) applied, schema version %s",
                 result.migrationsExecuted, flyway.info().current() == null ? "none" : flyway.info().current().getVersion());

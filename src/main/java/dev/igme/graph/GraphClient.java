@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
@@ -16,6 +17,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.igme.config.IgmeConfig;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.netty.channel.ConnectTimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClosedException;
@@ -65,6 +68,7 @@ public class GraphClient {
     public Uni<SendResult> send(Account account, OutgoingMessage message) {
         URI url = URI.create(messagesUrl(account));
         int port = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+        long start = System.nanoTime();
         return client.post(port, url.getHost(), url.getRawPath())
                 .ssl("https".equals(url.getScheme()))
                 .timeout(config.requestTimeout().toMillis())
@@ -72,7 +76,14 @@ public class GraphClient {
                 .putHeader("Content-Type", "application/json")
                 .sendBuffer(Buffer.buffer(body(message)))
                 .map(this::result)
-                .onFailure().recoverWithItem(GraphClient::networkFailure);
+                .onFailure().recoverWithItem(GraphClient::networkFailure)
+                .invoke(result -> Timer.builder("igme.graph.send")
+                        .description("Send API calls by outcome (sent, or the error class)")
+                        .tag("flavour", account.flavour().name())
+                        .tag("outcome", result.isSent() ? "sent" : result.error().kind().name())
+                        .publishPercentileHistogram()
+                        .register(Metrics.globalRegistry)
+                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
     private SendResult result(HttpResponse<Buffer> response) {

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.config.IgmeConfig;
+import dev.igme.config.Role;
+import dev.igme.config.Roles;
 import dev.igme.conversation.MessagingWindow;
 import dev.igme.graph.Account;
 import dev.igme.graph.Accounts;
@@ -46,11 +48,13 @@ public class ReplyDispatcher {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final IgmeConfig.Reply config;
+    private final boolean replier;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
     public ReplyDispatcher(ReplyOutbox outbox, Accounts accounts, GraphClient graph, AccountRateLimiter limiter,
-            ObjectMapper mapper, Clock clock, IgmeConfig config) {
+            ObjectMapper mapper, Clock clock, IgmeConfig config, Roles roles) {
+        this.replier = roles.has(Role.REPLIER);
         this.outbox = outbox;
         this.accounts = accounts;
         this.graph = graph;
@@ -68,6 +72,9 @@ public class ReplyDispatcher {
     @Scheduled(every = "${igme.reply.dispatch-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
+        if (!replier) {
+            return Uni.createFrom().voidItem();
+        }
         return dispatch().onFailure().invoke(e -> Log.warnf("Reply dispatch failed: %s", e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
@@ -125,6 +132,8 @@ public class ReplyDispatcher {
     }
 
     private Uni<Void> record(ReplyOutbox.Due reply, Account account, MessagingWindow window, SendResult result) {
+        Log.debugf("Reply %d to %s for %s, attempt %d: %s", reply.id(), reply.igsid(), account,
+                reply.attempts(), result.isSent() ? "sent as " + result.messageId() : result.error().describe());
         if (result.isSent()) {
             return outbox.markSent(reply.id(), result.messageId(), clock.instant());
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.igme.attribution.AttributionEvent;
+import io.micrometer.core.instrument.Metrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -85,7 +86,17 @@ public class ReplyOutbox {
                         reply.rule() == null ? null : reply.rule().name(), reply.status(), reply.text(),
                         reply.quickReplies(), PENDING.equals(reply.status()) ? utc(now) : null,
                         utc(reply.windowExpiresAt()), reply.error()}))
-                .map(result -> result.rowCount() == 1);
+                .map(result -> result.rowCount() == 1)
+                .invoke(inserted -> {
+                    if (inserted && !PENDING.equals(reply.status())) {
+                        countFinal(reply.status());
+                    }
+                });
+    }
+
+    /** Replies by final status: SENT, FAILED_<reason>, SKIPPED_<reason>. */
+    static void countFinal(String status) {
+        Metrics.counter("igme.replies", "status", status).increment();
     }
 
     /** Marks up to {@code limit} due PENDING rows SENDING (one more attempt) and returns them. */
@@ -112,12 +123,14 @@ public class ReplyOutbox {
 
     public Uni<Void> markSent(long id, String messageId, Instant now) {
         return update("UPDATE reply SET status = 'SENT', message_id = $2, sent_at = $3, last_error = NULL,"
-                + " updated_at = now() WHERE id = $1 AND status = 'SENDING'", Tuple.of(id, messageId, utc(now)));
+                + " updated_at = now() WHERE id = $1 AND status = 'SENDING'", Tuple.of(id, messageId, utc(now)))
+                .invoke(() -> countFinal(SENT));
     }
 
     public Uni<Void> markFinal(long id, String status, String error) {
         return update("UPDATE reply SET status = $2, last_error = $3, next_attempt_at = NULL, updated_at = now()"
-                + " WHERE id = $1 AND status = 'SENDING'", Tuple.of(id, status, error));
+                + " WHERE id = $1 AND status = 'SENDING'", Tuple.of(id, status, error))
+                .invoke(() -> countFinal(status));
     }
 
     public Uni<Void> reschedule(long id, Instant nextAttemptAt, String error) {
@@ -135,11 +148,13 @@ public class ReplyOutbox {
                     last_error = 'left SENDING by an instance that stopped mid-call; Meta may have delivered it, so it is not sent again'
                 WHERE status = 'SENDING' AND updated_at < now() - make_interval(secs => $1)""")
                 .execute(Tuple.of((double) sendingTimeout.toSeconds()))
-                .map(result -> result.rowCount());
+                .map(result -> result.rowCount())
+                .invoke(n -> Metrics.counter("igme.replies", "status", "FAILED_AMBIGUOUS").increment(n));
     }
 
     /** Stops all sends for the account until its token changes. */
     public Uni<Void> pause(String igAccountId, String tokenFingerprint, String reason) {
+        Metrics.counter("igme.accounts.paused", "account", igAccountId).increment();
         return update("""
                 INSERT INTO account_pause (ig_account_id, token_fingerprint, reason) VALUES ($1, $2, $3)
                 ON CONFLICT (ig_account_id) DO UPDATE SET token_fingerprint = EXCLUDED.token_fingerprint,

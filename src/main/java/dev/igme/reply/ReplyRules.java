@@ -10,6 +10,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.attribution.Scenario;
+import dev.igme.config.Role;
+import dev.igme.config.Roles;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
@@ -39,10 +41,12 @@ public class ReplyRules {
     private final ReplyRuleRepository repository;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final boolean replier;
     private volatile List<ReplyRule> current = List.of();
     private volatile boolean loaded;
 
-    public ReplyRules(ReplyRuleRepository repository, ObjectMapper mapper, Clock clock) {
+    public ReplyRules(ReplyRuleRepository repository, ObjectMapper mapper, Clock clock, Roles roles) {
+        this.replier = roles.has(Role.REPLIER);
         this.repository = repository;
         this.mapper = mapper;
         this.clock = clock;
@@ -139,6 +143,9 @@ public class ReplyRules {
     @Scheduled(every = "${igme.reply.rules-refresh-interval:10s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
+        if (!replier) {
+            return Uni.createFrom().voidItem(); // only the replier decides with the cached rules
+        }
         return load().replaceWithVoid()
                 .onFailure().invoke(e -> Log.warnf("Could not reload reply rules (keeping %d): %s", current.size(), e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.config.IgmeConfig;
+import dev.igme.config.Role;
+import dev.igme.config.Roles;
 import dev.igme.config.SchemaMigration;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
@@ -28,8 +30,10 @@ public class RulesFileImport {
     private final IgmeConfig config;
     private final ReplyRules rules;
     private final ObjectMapper mapper;
+    private final Roles roles;
 
-    public RulesFileImport(IgmeConfig config, ReplyRules rules, ObjectMapper mapper) {
+    public RulesFileImport(IgmeConfig config, ReplyRules rules, ObjectMapper mapper, Roles roles) {
+        this.roles = roles;
         this.config = config;
         this.rules = rules;
         this.mapper = mapper;
@@ -37,6 +41,9 @@ public class RulesFileImport {
 
     @Startup(SchemaMigration.STARTUP_ORDER + 10)
     void importAtStartup() throws Throwable {
+        if (!roles.has(Role.REPLIER)) {
+            return;
+        }
         if (config.reply().rulesFile().isPresent()) {
             Path file = Path.of(config.reply().rulesFile().get());
             List<ReplyRule> valid = read(file, mapper);

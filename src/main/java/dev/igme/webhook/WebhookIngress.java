@@ -6,12 +6,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.igme.config.IgmeConfig;
+import dev.igme.config.Role;
+import dev.igme.config.Roles;
+import org.jboss.logging.MDC;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.TimeoutException;
@@ -28,6 +35,11 @@ public class WebhookIngress {
 
     /** Before anything that needs the database or the broker. */
     static final int STARTUP_ORDER = 1;
+
+    /** Time from receiving a signed delivery to the broker's acknowledgement (or giving up). */
+    private static final Timer ACK_LATENCY = Timer.builder("igme.webhook.ack")
+            .description("Time from a signed POST to the broker's acknowledgement, or to the 503")
+            .publishPercentileHistogram().register(Metrics.globalRegistry);
 
     /** Meta's challenges are short numeric strings; letters and digits leave room for others. */
     private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9]{1,128}");
@@ -46,6 +58,7 @@ public class WebhookIngress {
         }
     }
 
+    private final boolean enabled;
     private final byte[] verifyToken;
     private final SignatureVerifier verifier;
     private final RawDeliveryPublisher publisher;
@@ -53,11 +66,25 @@ public class WebhookIngress {
     private final Clock clock;
 
     @Inject
-    public WebhookIngress(IgmeConfig config, RawDeliveryPublisher publisher) {
-        this(config.webhook(), publisher, Clock.systemUTC());
+    public WebhookIngress(IgmeConfig config, RawDeliveryPublisher publisher, Roles roles) {
+        this(config.webhook(), publisher, Clock.systemUTC(), roles.has(Role.INGRESS));
     }
 
     WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Clock clock) {
+        this(config, publisher, clock, true);
+    }
+
+    private WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Clock clock, boolean enabled) {
+        this.enabled = enabled;
+        this.publisher = publisher;
+        this.config = config;
+        this.clock = clock;
+        if (!enabled) {
+            // not an ingress instance: the endpoint answers 404 and needs no secrets
+            this.verifyToken = null;
+            this.verifier = null;
+            return;
+        }
         String token = config.verifyToken().filter(t -> !t.isBlank()).orElseThrow(() -> missing(
                 "igme.webhook.verify-token", "IGME_WEBHOOK_VERIFY_TOKEN",
                 "the token you enter in the Meta App Dashboard's webhook settings"));
@@ -69,9 +96,16 @@ public class WebhookIngress {
         }
         this.verifyToken = token.getBytes(StandardCharsets.UTF_8);
         this.verifier = new SignatureVerifier(secrets);
-        this.publisher = publisher;
-        this.config = config;
-        this.clock = clock;
+    }
+
+    /** False on instances without the ingress role. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    private static void count(Outcome outcome) {
+        Metrics.counter("igme.webhook.deliveries", "outcome", outcome.status().name().toLowerCase(java.util.Locale.ROOT))
+                .increment();
     }
 
     private static IllegalStateException missing(String property, String env, String what) {
@@ -98,9 +132,13 @@ public class WebhookIngress {
     public Uni<Outcome> receive(List<String> signatureHeaders, byte[] body) {
         String signature = signatureHeaders != null && signatureHeaders.size() == 1 ? signatureHeaders.get(0) : null;
         if (!verifier.verify(signature, body)) {
-            return Uni.createFrom().item(new Outcome(Outcome.Status.BAD_SIGNATURE, null));
+            Log.debugf("Refused a delivery of %d bytes: %s", body.length, signature == null
+                    ? "no single X-Hub-Signature-256 header" : "X-Hub-Signature-256 matches no configured app secret");
+            return Uni.createFrom().item(new Outcome(Outcome.Status.BAD_SIGNATURE, null)).invoke(WebhookIngress::count);
         }
         RawDelivery delivery = new RawDelivery(UUID.randomUUID().toString(), Instant.now(clock), signature, body);
+        MDC.put("deliveryId", delivery.deliveryId());
+        long start = System.nanoTime();
         return publisher.publish(delivery)
                 .ifNoItem().after(config.ackTimeout()).fail()
                 .map(ignored -> new Outcome(Outcome.Status.STORED, delivery.deliveryId()))
@@ -111,6 +149,10 @@ public class WebhookIngress {
                     Log.warnf("Delivery %s (%d bytes) not stored, answering 503 so Meta retries: %s",
                             delivery.deliveryId(), body.length, reason);
                     return new Outcome(Outcome.Status.NOT_STORED, delivery.deliveryId());
-                });
+                })
+                .invoke(outcome -> ACK_LATENCY.record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
+                .invoke(outcome -> Log.debugf("Delivery %s of %d bytes: %s", delivery.deliveryId(), body.length,
+                        outcome.status()))
+                .invoke(WebhookIngress::count);
     }
 }

@@ -40,6 +40,9 @@ public class WebhookResource {
     public Response verify(@RestQuery("hub.mode") String mode,
             @RestQuery("hub.verify_token") String token,
             @RestQuery("hub.challenge") String challenge) {
+        if (!ingress.enabled()) {
+            return plain(Response.Status.NOT_FOUND, "this instance does not have the ingress role");
+        }
         return switch (ingress.handshake(mode, token, challenge)) {
             case ACCEPTED -> Response.ok(challenge, MediaType.TEXT_PLAIN_TYPE).build();
             case FORBIDDEN -> plain(Response.Status.FORBIDDEN, "verification refused");
@@ -50,6 +53,9 @@ public class WebhookResource {
     /** A delivery: 200 only once it is on the raw topic, 401 if not signed by us, 503 if not stored. */
     @POST
     public Uni<Response> receive(@Context HttpHeaders headers, byte[] body) {
+        if (!ingress.enabled()) {
+            return Uni.createFrom().item(plain(Response.Status.NOT_FOUND, "this instance does not have the ingress role"));
+        }
         return ingress.receive(headers.getRequestHeader(SIGNATURE_HEADER), body).map(outcome -> switch (outcome.status()) {
             case STORED -> Response.ok().header(DELIVERY_ID_HEADER, outcome.deliveryId()).build();
             case BAD_SIGNATURE -> plain(Response.Status.UNAUTHORIZED, "missing or invalid " + SIGNATURE_HEADER);

@@ -1,0 +1,41 @@
+package dev.igme.config;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What an instance does ({@code igme.roles}, comma-separated; default all three). One image runs
+ * as one Deployment per role in Kubernetes, or all roles in one process.
+ */
+public enum Role {
+    /** Serves the webhook; needs Kafka only. */
+    INGRESS,
+    /** Consumes the raw topic into PostgreSQL and the attribution topic. */
+    NORMALIZER,
+    /** Consumes the attribution topic and sends replies. */
+    REPLIER;
+
+    public static final String PROPERTY = "igme.roles";
+
+    /** Parses {@code ingress,normalizer}; a blank value means all roles. */
+    public static Set<Role> parse(String value) {
+        if (value == null || value.isBlank()) {
+            return EnumSet.allOf(Role.class);
+        }
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (String part : value.split(",")) {
+            String name = part.strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            try {
+                roles.add(Role.valueOf(name.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(PROPERTY + " has the unknown role '" + name
+                        + "'; known roles: ingress, normalizer, replier");
+            }
+        }
+        return roles.isEmpty() ? EnumSet.allOf(Role.class) : roles;
+    }
+}
