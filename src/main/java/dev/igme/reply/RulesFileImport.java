@@ -54,7 +54,7 @@ public class RulesFileImport {
     }
 
     /** Reads and validates every rule of the file; the first problem stops everything. */
-    static List<ReplyRule> read(Path file, ObjectMapper mapper) {
+    public static List<ReplyRule> read(Path file, ObjectMapper mapper) {
         List<ReplyRule> parsed;
         try {
             parsed = ReplyRule.strictReader(mapper, new TypeReference<List<ReplyRule>>() { }.getType())
