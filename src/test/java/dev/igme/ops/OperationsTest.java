@@ -16,6 +16,7 @@ class OperationsTest {
     @Test
     void liveAndReadyWithTheDatabaseAndKafkaChecks() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("postgresql"))
