@@ -63,6 +63,8 @@ class DeploymentFilesTest {
     /** Environment variable patterns of every property in the README's configuration table. */
     private static List<Pattern> documentedEnv;
     private static List<HasMetadata> resources;
+    /** The largest record the application produces (the raw and dead-letter producers). */
+    private static long maxRequestSize;
 
     @BeforeAll
     static void load() throws IOException {
@@ -74,6 +76,8 @@ class DeploymentFilesTest {
                 .filter(k -> k.startsWith("mp.messaging.") && k.endsWith(".topic"))
                 .map(app::getProperty).collect(Collectors.toSet());
         assertEquals(Set.of("instagram.webhook.raw", "instagram.attributions", "instagram.webhook.raw.dlq"), appTopics);
+        maxRequestSize = Long.parseLong(app.getProperty("mp.messaging.outgoing.webhook-raw-out.max.request.size"));
+        assertEquals(String.valueOf(maxRequestSize), app.getProperty("mp.messaging.outgoing.dead-letters-out.max.request.size"));
 
         documentedEnv = new ArrayList<>();
         Matcher row = Pattern.compile("(?m)^\\| `([a-z][^`]*)` \\|").matcher(Files.readString(Path.of("README.md")));
@@ -295,6 +299,10 @@ class DeploymentFilesTest {
             assertTrue(((Number) spec.get("partitions")).intValue() > 0);
             assertTrue(((Number) spec.get("replicas")).intValue() > 0);
             names.add((String) spec.get("topicName"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = (Map<String, Object>) spec.get("config");
+            assertTrue(Long.parseLong(String.valueOf(config.get("max.message.bytes"))) >= maxRequestSize,
+                    spec.get("topicName") + " must take records as large as the producers send (" + maxRequestSize + ")");
         }
         assertEquals(appTopics, names);
     }
@@ -350,6 +358,8 @@ class DeploymentFilesTest {
         }
         assertEquals(appTopics, created);
         assertEquals("false", kafka.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE").asText(), "topics come from the topics service");
+        assertTrue(createTopics.contains("max.message.bytes=" + maxRequestSize), "compose topics take the largest records");
+        assertTrue(kafka.get("KAFKA_MESSAGE_MAX_BYTES").asLong() >= maxRequestSize);
     }
 
     @Test

@@ -163,6 +163,7 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("min.insync.replicas", "1");
         p.put("num.partitions", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("message.max.bytes", "10485760"); // deliveries up to 8 MiB, as in production topics
         p.put("controlled.shutdown.enable", "false");
         p.put("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
         p.put("log.message.timestamp.before.max.ms", String.valueOf(Long.MAX_VALUE));

@@ -22,6 +22,31 @@ public final class Webhook {
         return post(body, SignatureVerifier.sign(SECRET, body));
     }
 
+    /**
+     * Sends only the head of a POST declaring {@code contentLength} and returns the status the
+     * server answers with before any body byte is sent (how a 413 must come).
+     */
+    public static int statusForDeclaredLength(java.net.URL server, String lengthHeader) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket(server.getHost(), server.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "X-Hub-Signature-256: sha256=" + "0".repeat(64) + "\r\n" + lengthHeader + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return statusCode(socket);
+        }
+    }
+
+    /** The status code of the answer on this socket. */
+    public static int statusCode(java.net.Socket socket) throws java.io.IOException {
+        String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        if (statusLine == null) {
+            throw new java.io.IOException("the server closed the connection without an answer");
+        }
+        return Integer.parseInt(statusLine.split(" ")[1]);
+    }
+
     public static Response post(byte[] body, String signature) {
         var request = given().contentType("application/json").body(body);
         if (signature != null) {

@@ -11,9 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
@@ -172,12 +170,7 @@ class WebhookResourceTest {
     @Test
     void bodyDeclaredOverTheLimitGets413BeforeAnyOfItIsSent() throws IOException {
         // default igme.webhook.max-body-size is 8M; the answer must come from the headers alone
-        try (Socket socket = new Socket(webhookUrl.getHost(), webhookUrl.getPort())) {
-            socket.setSoTimeout(5000);
-            socket.getOutputStream().write(requestHead("Content-Length: " + 9 * 1024 * 1024));
-            socket.getOutputStream().flush();
-            assertEquals(413, statusCode(socket));
-        }
+        assertEquals(413, Webhook.statusForDeclaredLength(webhookUrl, "Content-Length: " + 9 * 1024 * 1024));
     }
 
     @Test
@@ -199,7 +192,7 @@ class WebhookResourceTest {
             } catch (IOException closedByServer) {
                 // the server may answer and close before the client finishes writing
             }
-            assertEquals(413, statusCode(socket));
+            assertEquals(413, Webhook.statusCode(socket));
         }
     }
 
@@ -207,13 +200,6 @@ class WebhookResourceTest {
         return ("POST " + Webhook.PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "X-Hub-Signature-256: sha256=" + "0".repeat(64) + "\r\n" + lengthHeader + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static int statusCode(Socket socket) throws IOException {
-        String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                .readLine();
-        assertNotNull(statusLine, "the server answered");
-        return Integer.parseInt(statusLine.split(" ")[1]);
     }
 
     // --- subscription handshake -------------------------------------------------------------------
