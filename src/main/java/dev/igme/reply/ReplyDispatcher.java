@@ -49,6 +49,8 @@ public class ReplyDispatcher {
     private final Clock clock;
     private final IgmeConfig.Reply config;
     private final boolean replier;
+    /** Set at shutdown: the pool closes before the scheduler stops ticking. */
+    private volatile boolean stopping;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
@@ -72,7 +74,7 @@ public class ReplyDispatcher {
     @Scheduled(every = "${igme.reply.dispatch-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        if (!replier) {
+        if (!replier || stopping) {
             return Uni.createFrom().voidItem();
         }
         return dispatch().onFailure().invoke(e -> Log.warnf("Reply dispatch failed: %s", e.toString()))
@@ -198,5 +200,9 @@ public class ReplyDispatcher {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("reply " + reply.id() + " holds invalid quick replies", e);
         }
+    }
+
+    void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        stopping = true;
     }
 }
