@@ -40,6 +40,9 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 @ApplicationScoped
 public class GraphClient {
 
+    /** Calls in flight at once; the dispatcher sends in groups of this size. */
+    public static final int MAX_CONCURRENT_CALLS = 64;
+
     private final WebClient client;
     private final IgmeConfig.Graph config;
     private final ObjectMapper mapper;
@@ -50,7 +53,9 @@ public class GraphClient {
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setConnectTimeout((int) this.config.connectTimeout().toMillis())
                 .setUserAgent("igme-attribution")
-                .setFollowRedirects(false));
+                .setFollowRedirects(false)
+                // as many connections as calls in flight: a reply marked SENDING is on the wire, not queued here
+                .setMaxPoolSize(MAX_CONCURRENT_CALLS));
     }
 
     @PreDestroy

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,8 +38,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ReplyDispatcher {
 
-    private static final int CLAIM_SIZE = 64;
-    private static final int CONCURRENCY = 32;
+    private static final int CLAIM_SIZE = 256;
+    private static final int CONCURRENCY = GraphClient.MAX_CONCURRENT_CALLS;
     private static final TypeReference<List<ReplyRule.QuickReply>> QUICK_REPLIES = new TypeReference<>() { };
 
     private final ReplyOutbox outbox;
@@ -106,13 +107,37 @@ public class ReplyDispatcher {
             if (due.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            Uni<Void> sent = Multi.createFrom().iterable(due).onItem().transformToUni(this::send).merge(CONCURRENCY)
+            List<List<ReplyOutbox.Due>> groups = new java.util.ArrayList<>();
+            for (int i = 0; i < due.size(); i += CONCURRENCY) {
+                groups.add(due.subList(i, Math.min(due.size(), i + CONCURRENCY)));
+            }
+            Uni<Void> sent = Multi.createFrom().iterable(groups).onItem().transformToUniAndConcatenate(this::sendGroup)
                     .collect().last().replaceWithVoid();
             return due.size() == CLAIM_SIZE ? sent.chain(this::drain) : sent;
         });
     }
 
-    Uni<Void> send(ReplyOutbox.Due reply) {
+    /**
+     * One group of claimed rows: checks, rate-limit waits (still CLAIMED, so a crash loses nothing),
+     * one statement marking the rest SENDING, the calls in parallel, one statement marking the sent.
+     */
+    private Uni<Void> sendGroup(List<ReplyOutbox.Due> group) {
+        List<Map.Entry<ReplyOutbox.Due, Account>> ready = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Uni<Void> checked = Multi.createFrom().iterable(group).onItem().transformToUni(reply -> check(reply, ready))
+                .merge(CONCURRENCY).collect().last().replaceWithVoid();
+        return checked.chain(() -> {
+            List<Map.Entry<ReplyOutbox.Due, Account>> sending = List.copyOf(ready);
+            List<Map.Entry<Long, String>> sentRows = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            return outbox.markSending(sending.stream().map(e -> e.getKey().id()).toList())
+                    .chain(() -> Multi.createFrom().iterable(sending)
+                            .onItem().transformToUni(e -> send(e.getKey(), e.getValue(), sentRows))
+                            .merge(CONCURRENCY).collect().last())
+                    .chain(() -> outbox.markAllSent(sentRows, clock.instant()));
+        });
+    }
+
+    /** Final answers that need no call; otherwise waits for the account's rate limit and adds the row to {@code ready}. */
+    private Uni<Void> check(ReplyOutbox.Due reply, List<Map.Entry<ReplyOutbox.Due, Account>> ready) {
         Account account = accounts.find(reply.igAccountId()).orElse(null);
         if (account == null) {
             return outbox.markFinal(reply.id(), "FAILED_ACCOUNT_NOT_CONFIGURED", "the account is no longer configured");
@@ -124,21 +149,33 @@ public class ReplyDispatcher {
         if (!window.openAt(clock.instant(), config.windowMargin())) {
             return outbox.markFinal(reply.id(), "FAILED_WINDOW_CLOSED", "the window closed before the reply could be sent");
         }
-        OutgoingMessage message = new OutgoingMessage(reply.igsid(), reply.text(), quickReplies(reply));
         return limiter.acquire(account).chain(() -> {
             if (!window.openAt(clock.instant(), config.windowMargin())) {
                 return outbox.markFinal(reply.id(), "FAILED_WINDOW_CLOSED", "the window closed while waiting for the rate limit");
             }
-            return graph.send(account, message).chain(result -> record(reply, account, window, result));
+            ready.add(Map.entry(reply, account));
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    /** Sends one reply; a success is added to {@code sentRows} (marked SENT in one batch), anything else recorded now. */
+    private Uni<Void> send(ReplyOutbox.Due reply, Account account, List<Map.Entry<Long, String>> sentRows) {
+        MessagingWindow window = MessagingWindow.after(reply.lastInboundAt());
+        OutgoingMessage message = new OutgoingMessage(reply.igsid(), reply.text(), quickReplies(reply));
+        return graph.send(account, message).chain(result -> {
+            if (result.isSent()) {
+                Log.debugf("Reply %d to %s for %s, attempt %d: sent as %s", reply.id(), reply.igsid(), account,
+                        reply.attempts(), result.messageId());
+                sentRows.add(Map.entry(reply.id(), result.messageId()));
+                return Uni.createFrom().voidItem();
+            }
+            return record(reply, account, window, result);
         });
     }
 
     private Uni<Void> record(ReplyOutbox.Due reply, Account account, MessagingWindow window, SendResult result) {
         Log.debugf("Reply %d to %s for %s, attempt %d: %s", reply.id(), reply.igsid(), account,
-                reply.attempts(), result.isSent() ? "sent as " + result.messageId() : result.error().describe());
-        if (result.isSent()) {
-            return outbox.markSent(reply.id(), result.messageId(), clock.instant());
-        }
+                reply.attempts(), result.error().describe());
         GraphError error = result.error();
         String status = "FAILED_" + error.kind().name();
         switch (error.kind()) {

@@ -27,6 +27,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class ReplyOutbox {
 
     public static final String PENDING = "PENDING";
+    /** Taken by a dispatcher, no call made yet: handed back to PENDING if that dispatcher dies. */
+    public static final String CLAIMED = "CLAIMED";
     public static final String SENDING = "SENDING";
     public static final String SENT = "SENT";
 
@@ -51,47 +53,80 @@ public class ReplyOutbox {
         this.pool = pool;
     }
 
-    public Uni<State> state(AttributionEvent event) {
-        Uni<Row> single = pool.preparedQuery("""
-                SELECT (SELECT last_inbound_at FROM conversation WHERE ig_account_id = $1 AND igsid = $2) AS last_inbound_at,
-                       EXISTS (SELECT 1 FROM reply WHERE attribution_id = $3) AS replied,
-                       (SELECT token_fingerprint FROM account_pause WHERE ig_account_id = $1) AS paused""")
-                .execute(Tuple.of(event.igAccountId(), event.igsid(), event.attributionId()))
-                .map(rows -> rows.iterator().next());
-        Uni<Map<Long, Instant>> byRule = pool.preparedQuery("""
-                SELECT rule_id, max(created_at) AS last FROM reply
-                WHERE ig_account_id = $1 AND igsid = $2 AND rule_id IS NOT NULL
-                  AND status IN ('PENDING', 'SENDING', 'SENT')
-                GROUP BY rule_id""")
-                .execute(Tuple.of(event.igAccountId(), event.igsid()))
-                .map(rows -> {
-                    Map<Long, Instant> last = new HashMap<>();
-                    rows.forEach(row -> last.put(row.getLong("rule_id"), instant(row, "last")));
-                    return last;
-                });
-        return Uni.combine().all().unis(single, byRule).asTuple().map(t -> new State(instant(t.getItem1(), "last_inbound_at"),
-                t.getItem1().getBoolean("replied"), t.getItem1().getString("paused"), t.getItem2()));
+    /** The state of every event's conversation in two queries, whatever the batch size. */
+    public Uni<Map<String, State>> states(List<AttributionEvent> events) {
+        String[] ids = events.stream().map(AttributionEvent::attributionId).toArray(String[]::new);
+        String[] accounts = events.stream().map(AttributionEvent::igAccountId).toArray(String[]::new);
+        String[] users = events.stream().map(AttributionEvent::igsid).toArray(String[]::new);
+        Uni<List<Row>> singles = pool.preparedQuery("""
+                SELECT e.attribution_id, e.ig_account_id, e.igsid,
+                       (SELECT last_inbound_at FROM conversation c
+                         WHERE c.ig_account_id = e.ig_account_id AND c.igsid = e.igsid) AS last_inbound_at,
+                       EXISTS (SELECT 1 FROM reply r WHERE r.attribution_id = e.attribution_id) AS replied,
+                       (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = e.ig_account_id) AS paused
+                FROM unnest($1::text[], $2::text[], $3::text[]) AS e(attribution_id, ig_account_id, igsid)""")
+                .execute(Tuple.of(ids, accounts, users))
+                .map(rows -> { List<Row> list = new ArrayList<>(); rows.forEach(list::add); return list; });
+        Uni<List<Row>> byRule = pool.preparedQuery("""
+                SELECT ig_account_id, igsid, rule_id, max(created_at) AS last FROM reply
+                WHERE (ig_account_id, igsid) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+                  AND rule_id IS NOT NULL AND status IN ('PENDING', 'SENDING', 'SENT')
+                GROUP BY ig_account_id, igsid, rule_id""")
+                .execute(Tuple.of(accounts, users))
+                .map(rows -> { List<Row> list = new ArrayList<>(); rows.forEach(list::add); return list; });
+        return Uni.combine().all().unis(singles, byRule).asTuple().map(t -> {
+            Map<String, Map<Long, Instant>> lastByConversation = new HashMap<>();
+            for (Row row : t.getItem2()) {
+                lastByConversation.computeIfAbsent(row.getString("ig_account_id") + "\u001f" + row.getString("igsid"),
+                        k -> new HashMap<>()).put(row.getLong("rule_id"), instant(row, "last"));
+            }
+            Map<String, State> states = new HashMap<>();
+            for (Row row : t.getItem1()) {
+                String conversation = row.getString("ig_account_id") + "\u001f" + row.getString("igsid");
+                states.put(row.getString("attribution_id"), new State(instant(row, "last_inbound_at"),
+                        row.getBoolean("replied"), row.getString("paused"),
+                        lastByConversation.getOrDefault(conversation, Map.of())));
+            }
+            return states;
+        });
     }
 
-    /** Inserts the row unless the attribution has one; true when this call inserted it. */
-    public Uni<Boolean> insert(NewReply reply, Instant now) {
-        AttributionEvent e = reply.event();
-        return pool.preparedQuery("""
-                INSERT INTO reply (attribution_id, ig_account_id, igsid, ref, scenario, rule_id, rule_name, status, text,
-                                   quick_replies, next_attempt_at, window_expires_at, last_error)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-                ON CONFLICT (attribution_id) DO NOTHING""")
-                .execute(Tuple.from(new Object[] {e.attributionId(), e.igAccountId(), e.igsid(), e.ref(),
-                        e.scenario().name(), reply.rule() == null ? null : reply.rule().id(),
-                        reply.rule() == null ? null : reply.rule().name(), reply.status(), reply.text(),
-                        reply.quickReplies(), PENDING.equals(reply.status()) ? utc(now) : null,
-                        utc(reply.windowExpiresAt()), reply.error()}))
-                .map(result -> result.rowCount() == 1)
-                .invoke(inserted -> {
-                    if (inserted && !PENDING.equals(reply.status())) {
-                        countFinal(reply.status());
+    /** Inserts the rows (in one pipelined batch) unless their attributions have one; returns how many PENDING rows went in. */
+    public Uni<Integer> insertAll(List<NewReply> replies, Instant now) {
+        if (replies.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<NewReply> sorted = replies.stream().sorted(java.util.Comparator.comparing(r -> r.event().attributionId())).toList();
+        return pool.preparedQuery(INSERT + " RETURNING status").executeBatch(sorted.stream().map(r -> row(r, now)).toList())
+                .map(result -> {
+                    int pending = 0;
+                    for (var rows = result; rows != null; rows = rows.next()) {
+                        for (Row row : rows) {
+                            String status = row.getString("status");
+                            if (PENDING.equals(status)) {
+                                pending++;
+                            } else {
+                                countFinal(status);
+                            }
+                        }
                     }
+                    return pending;
                 });
+    }
+
+    private static final String INSERT = """
+            INSERT INTO reply (attribution_id, ig_account_id, igsid, ref, scenario, rule_id, rule_name, status, text,
+                               quick_replies, next_attempt_at, window_expires_at, last_error)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            ON CONFLICT (attribution_id) DO NOTHING""";
+
+    private static Tuple row(NewReply reply, Instant now) {
+        AttributionEvent e = reply.event();
+        return Tuple.from(new Object[] {e.attributionId(), e.igAccountId(), e.igsid(), e.ref(),
+                e.scenario().name(), reply.rule() == null ? null : reply.rule().id(),
+                reply.rule() == null ? null : reply.rule().name(), reply.status(), reply.text(),
+                reply.quickReplies(), PENDING.equals(reply.status()) ? utc(now) : null,
+                utc(reply.windowExpiresAt()), reply.error()});
     }
 
     /** Replies by final status: SENT, FAILED_<reason>, SKIPPED_<reason>. */
@@ -99,10 +134,10 @@ public class ReplyOutbox {
         Metrics.counter("igme.replies", "status", status).increment();
     }
 
-    /** Marks up to {@code limit} due PENDING rows SENDING (one more attempt) and returns them. */
+    /** Marks up to {@code limit} due PENDING rows CLAIMED (one more attempt) and returns them. */
     public Uni<List<Due>> claimDue(int limit, Instant now) {
         return pool.preparedQuery("""
-                UPDATE reply r SET status = 'SENDING', attempts = r.attempts + 1, updated_at = now()
+                UPDATE reply r SET status = 'CLAIMED', attempts = r.attempts + 1, updated_at = now()
                 FROM (SELECT id FROM reply WHERE status = 'PENDING' AND next_attempt_at <= $2
                       ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
                 WHERE r.id = due.id
@@ -121,15 +156,33 @@ public class ReplyOutbox {
                 });
     }
 
-    public Uni<Void> markSent(long id, String messageId, Instant now) {
-        return update("UPDATE reply SET status = 'SENT', message_id = $2, sent_at = $3, last_error = NULL,"
-                + " updated_at = now() WHERE id = $1 AND status = 'SENDING'", Tuple.of(id, messageId, utc(now)))
-                .invoke(() -> countFinal(SENT));
+    /**
+     * Marks claimed rows SENDING in one statement, right before their calls start: from here on a
+     * crash leaves them ambiguous, so this is done as late as possible.
+     */
+    public Uni<Void> markSending(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("UPDATE reply SET status = 'SENDING', updated_at = now() WHERE id = ANY($1) AND status = 'CLAIMED'")
+                .execute(Tuple.of(ids.toArray(Long[]::new))).replaceWithVoid();
+    }
+
+    /** Marks many rows SENT in one pipelined batch: the dispatcher's hot path. */
+    public Uni<Void> markAllSent(List<Map.Entry<Long, String>> sent, Instant now) {
+        if (sent.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("UPDATE reply SET status = 'SENT', message_id = $2, sent_at = $3, last_error = NULL,"
+                + " updated_at = now() WHERE id = $1 AND status = 'SENDING'")
+                .executeBatch(sent.stream().map(e -> Tuple.of(e.getKey(), e.getValue(), utc(now))).toList())
+                .invoke(() -> Metrics.counter("igme.replies", "status", SENT).increment(sent.size()))
+                .replaceWithVoid();
     }
 
     public Uni<Void> markFinal(long id, String status, String error) {
         return update("UPDATE reply SET status = $2, last_error = $3, next_attempt_at = NULL, updated_at = now()"
-                + " WHERE id = $1 AND status = 'SENDING'", Tuple.of(id, status, error))
+                + " WHERE id = $1 AND status IN ('CLAIMED', 'SENDING')", Tuple.of(id, status, error))
                 .invoke(() -> countFinal(status));
     }
 
@@ -139,17 +192,22 @@ public class ReplyOutbox {
     }
 
     /**
-     * Rows left SENDING by an instance that died mid-call: Meta may or may not have delivered them,
-     * and sending again could message the customer twice, so they end as FAILED_AMBIGUOUS.
+     * Rows left by an instance that died: CLAIMED ones (no call made) go back to PENDING; SENDING
+     * ones may or may not have been delivered by Meta, and sending again could message the
+     * customer twice, so they end as FAILED_AMBIGUOUS.
      */
     public Uni<Integer> failAbandoned(Duration sendingTimeout) {
-        return pool.preparedQuery("""
+        Uni<Void> handBack = pool.preparedQuery("""
+                UPDATE reply SET status = 'PENDING', updated_at = now()
+                WHERE status = 'CLAIMED' AND updated_at < now() - make_interval(secs => $1)""")
+                .execute(Tuple.of((double) sendingTimeout.toSeconds())).replaceWithVoid();
+        return handBack.chain(() -> pool.preparedQuery("""
                 UPDATE reply SET status = 'FAILED_AMBIGUOUS', updated_at = now(), next_attempt_at = NULL,
                     last_error = 'left SENDING by an instance that stopped mid-call; Meta may have delivered it, so it is not sent again'
                 WHERE status = 'SENDING' AND updated_at < now() - make_interval(secs => $1)""")
                 .execute(Tuple.of((double) sendingTimeout.toSeconds()))
                 .map(result -> result.rowCount())
-                .invoke(n -> Metrics.counter("igme.replies", "status", "FAILED_AMBIGUOUS").increment(n));
+                .invoke(n -> Metrics.counter("igme.replies", "status", "FAILED_AMBIGUOUS").increment(n)));
     }
 
     /** Stops all sends for the account until its token changes. */

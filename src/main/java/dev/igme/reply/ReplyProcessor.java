@@ -3,6 +3,13 @@ package dev.igme.reply;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,9 +25,9 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Consumes {@code instagram.attributions} and records, for every attribution, what the reply
- * decision was: a PENDING row for the outbox to send, or SKIPPED_&lt;reason&gt;. The offset is
- * committed after the row is stored; a repeated event finds the row and changes nothing.
+ * Consumes {@code instagram.attributions} in batches and records, for every attribution, what the
+ * reply decision was: a PENDING row for the outbox to send, or SKIPPED_&lt;reason&gt;. The offsets
+ * are committed after the rows are stored; a repeated event finds its row and changes nothing.
  */
 @ApplicationScoped
 public class ReplyProcessor {
@@ -48,33 +55,56 @@ public class ReplyProcessor {
     }
 
     @Incoming(CHANNEL)
-    public Uni<Void> consume(String json) {
-        AttributionEvent event;
-        try {
-            event = mapper.readValue(json, AttributionEvent.class);
-        } catch (JsonProcessingException e) {
-            Log.errorf("Skipping a record on instagram.attributions that is not an attribution event: %s", e.getOriginalMessage());
+    public Uni<Void> consume(List<String> batch) {
+        List<AttributionEvent> events = new ArrayList<>(batch.size());
+        for (String json : batch) {
+            try {
+                events.add(mapper.readValue(json, AttributionEvent.class));
+            } catch (JsonProcessingException e) {
+                Log.errorf("Skipping a record on instagram.attributions that is not an attribution event: %s",
+                        e.getOriginalMessage());
+            }
+        }
+        if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().deferred(() -> decideAndRecord(event))
-                .onFailure().invoke(e -> Log.warnf("Reply decision for %s not recorded yet, retrying: %s",
-                        event.attributionId(), e.toString()))
+        return Uni.createFrom().deferred(() -> decideAndRecord(events))
+                .onFailure().invoke(e -> Log.warnf("Reply decisions for %d attributions not recorded yet, retrying: %s",
+                        events.size(), e.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).withJitter(0.2)
                 .indefinitely();
     }
 
-    private Uni<Void> decideAndRecord(AttributionEvent event) {
-        return Uni.combine().all().unis(rules.current(), outbox.state(event)).asTuple().chain(loaded -> {
-            ReplyOutbox.State state = loaded.getItem2();
-            var decision = ReplyDecision.decide(new ReplyDecision.Context(event, loaded.getItem1(),
-                    accounts.find(event.igAccountId()), state.pausedTokenFingerprint(), state.lastInboundAt(),
-                    state.alreadyReplied(), state.lastReplyByRule(), clock.instant(), margin));
-            if (decision.skip() == ReplyDecision.SkipReason.ALREADY_REPLIED) {
-                return Uni.createFrom().voidItem(); // the existing row stands
+    /**
+     * Decides the whole batch with two queries and one batched insert. Events of one conversation
+     * in the same batch see each other: a second event for the same attribution is ALREADY_REPLIED,
+     * a second reply by the same rule within its cooldown is COOLDOWN.
+     */
+    private Uni<Void> decideAndRecord(List<AttributionEvent> events) {
+        return Uni.combine().all().unis(rules.current(), outbox.states(events)).asTuple().chain(loaded -> {
+            Instant now = clock.instant();
+            Set<String> decided = new HashSet<>();
+            Map<String, Map<Long, Instant>> sentInBatch = new HashMap<>();
+            List<ReplyOutbox.NewReply> replies = new ArrayList<>();
+            for (AttributionEvent event : events) {
+                ReplyOutbox.State state = loaded.getItem2().get(event.attributionId());
+                String conversation = event.igAccountId() + "\u001f" + event.igsid();
+                Map<Long, Instant> lastByRule = new HashMap<>(state.lastReplyByRule());
+                lastByRule.putAll(sentInBatch.getOrDefault(conversation, Map.of()));
+                var decision = ReplyDecision.decide(new ReplyDecision.Context(event, loaded.getItem1(),
+                        accounts.find(event.igAccountId()), state.pausedTokenFingerprint(), state.lastInboundAt(),
+                        state.alreadyReplied() || !decided.add(event.attributionId()), lastByRule, now, margin));
+                if (decision.skip() == ReplyDecision.SkipReason.ALREADY_REPLIED) {
+                    continue; // the existing row stands
+                }
+                ReplyOutbox.NewReply reply = newReply(event, decision);
+                if (ReplyOutbox.PENDING.equals(reply.status())) {
+                    sentInBatch.computeIfAbsent(conversation, k -> new HashMap<>()).put(decision.rule().id(), now);
+                }
+                replies.add(reply);
             }
-            ReplyOutbox.NewReply reply = newReply(event, decision);
-            return outbox.insert(reply, clock.instant()).invoke(inserted -> {
-                if (inserted && ReplyOutbox.PENDING.equals(reply.status())) {
+            return outbox.insertAll(replies, now).invoke(pending -> {
+                if (pending > 0) {
                     dispatcher.kick();
                 }
             }).replaceWithVoid();

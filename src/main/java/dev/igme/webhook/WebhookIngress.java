@@ -103,9 +103,27 @@ public class WebhookIngress {
         return enabled;
     }
 
+    /** One counter per outcome, looked up once: the hot path only increments. */
+    private static final java.util.Map<Outcome.Status, io.micrometer.core.instrument.Counter> DELIVERIES =
+            new java.util.EnumMap<>(Outcome.Status.class);
+
+    static {
+        for (Outcome.Status status : Outcome.Status.values()) {
+            DELIVERIES.put(status, Metrics.counter("igme.webhook.deliveries", "outcome",
+                    status.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+    }
+
     private static void count(Outcome outcome) {
-        Metrics.counter("igme.webhook.deliveries", "outcome", outcome.status().name().toLowerCase(java.util.Locale.ROOT))
-                .increment();
+        DELIVERIES.get(outcome.status()).increment();
+    }
+
+    /** A random (version 4) UUID without SecureRandom's lock: ids must be unique, not unguessable. */
+    private static String newDeliveryId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long most = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(most, least).toString();
     }
 
     private static IllegalStateException missing(String property, String env, String what) {
@@ -136,7 +154,7 @@ public class WebhookIngress {
                     ? "no single X-Hub-Signature-256 header" : "X-Hub-Signature-256 matches no configured app secret");
             return Uni.createFrom().item(new Outcome(Outcome.Status.BAD_SIGNATURE, null)).invoke(WebhookIngress::count);
         }
-        RawDelivery delivery = new RawDelivery(UUID.randomUUID().toString(), Instant.now(clock), signature, body);
+        RawDelivery delivery = new RawDelivery(newDeliveryId(), Instant.now(clock), signature, body);
         MDC.put("deliveryId", delivery.deliveryId());
         long start = System.nanoTime();
         return publisher.publish(delivery)

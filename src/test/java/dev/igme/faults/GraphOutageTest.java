@@ -123,7 +123,7 @@ class GraphOutageTest {
     private Map<String, Object> awaitFinal(String ref) {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             List<Map<String, Object>> rows = Db.rows(pool, "SELECT status FROM reply WHERE ref = $1", ref);
-            return !rows.isEmpty() && !List.of("PENDING", "SENDING").contains(rows.get(0).get("status"));
+            return !rows.isEmpty() && !List.of("PENDING", "CLAIMED", "SENDING").contains(rows.get(0).get("status"));
         });
         return Db.rows(pool, "SELECT * FROM reply WHERE ref = $1", ref).get(0);
     }

@@ -149,7 +149,7 @@ class ServiceKillIT {
 
         try (Connection db = DriverManager.getConnection("jdbc:" + postgres.reactiveUrl(), Postgres.USER, Postgres.PASSWORD)) {
             await().atMost(Duration.ofSeconds(90)).until(() -> count(db,
-                    "SELECT count(*) FROM reply WHERE status NOT IN ('PENDING', 'SENDING') AND ref LIKE 'file-rule-%'") == DELIVERIES);
+                    "SELECT count(*) FROM reply WHERE status NOT IN ('PENDING', 'CLAIMED', 'SENDING') AND ref LIKE 'file-rule-%'") == DELIVERIES);
             assertEquals(DELIVERIES, count(db, "SELECT count(*) FROM attribution WHERE ref LIKE 'file-rule-%'"),
                     "every delivery is exactly one attribution");
             Map<String, Long> byStatus = new TreeMap<>();

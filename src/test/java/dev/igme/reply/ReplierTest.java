@@ -333,7 +333,7 @@ class ReplierTest {
     private Map<String, Object> awaitFinal(String ref) {
         await().atMost(WAIT).until(() -> {
             List<Map<String, Object>> rows = Db.rows(pool, "SELECT status FROM reply WHERE ref = $1", ref);
-            return !rows.isEmpty() && !List.of("PENDING", "SENDING").contains(rows.get(0).get("status"));
+            return !rows.isEmpty() && !List.of("PENDING", "CLAIMED", "SENDING").contains(rows.get(0).get("status"));
         });
         Map<String, Object> row = Db.rows(pool, "SELECT * FROM reply WHERE ref = $1", ref).get(0);
         assertNotNull(row.get("status"));

@@ -1,0 +1,335 @@
+package dev.igme.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.igme.testing.InfrastructureResource;
+import dev.igme.testing.KafkaBroker;
+import dev.igme.testing.Postgres;
+import dev.igme.testing.ServiceProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+
+/**
+ * {@code ./mvnw -Pbench}: measures the packaged service against a bare baseline on this machine and
+ * prints a table (see BENCHMARKS.md). Everything runs here on loopback: a KRaft broker, PostgreSQL,
+ * a fake Graph API, the baseline and the service as separate processes, and the load generator.
+ */
+public final class Benchmark {
+
+    private static final String SECRET = "bench-app-secret";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The JVM flags of both the service and the baseline: a container with a 384 MiB limit. */
+    static final String[] JVM_OPTIONS = {"-Xmx160m", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m",
+            "-Xss512k", "-XX:MaxDirectMemorySize=96m", "-XX:+UseG1GC"};
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path target = Path.of(args.length > 0 ? args[0] : "target");
+        Duration phase = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
+        List<String[]> rows = new ArrayList<>();
+
+        KafkaBroker kafka = KafkaBroker.onFreePorts().start();
+        Map<String, Integer> topics = new HashMap<>(InfrastructureResource.TOPICS);
+        topics.put("bench.baseline.raw", 3);
+        topics.put("bench.norm.raw", 3);
+        kafka.createTopics(topics);
+        Postgres postgres = Postgres.onFreePort().start();
+        Vertx vertx = Vertx.vertx();
+        Map<String, Long> sendCallAtByUser = new ConcurrentHashMap<>();
+        HttpServer graph = graphFake(vertx, sendCallAtByUser);
+        Path rules = target.resolve("bench-rules.json");
+        Files.writeString(rules, "[{\"name\":\"bench\",\"match\":{\"type\":\"PREFIX\",\"pattern\":\"bench-e2e-\"},"
+                + "\"message\":{\"text\":\"Thanks for {ref}\"}}]");
+        LoadGenerator load = new LoadGenerator(vertx, SECRET);
+
+        // 1. Ingress: the service (ingress role only) against the baseline, same producer settings.
+        int basePort = freePort();
+        List<String> baselineCommand = new ArrayList<>(List.of(javaBin()));
+        baselineCommand.addAll(List.of(JVM_OPTIONS));
+        baselineCommand.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                BaselineServer.class.getName(), String.valueOf(basePort), kafka.bootstrapServers(), SECRET, "bench.baseline.raw"));
+        ProcessBuilder baselineBuilder = new ProcessBuilder(baselineCommand);
+        baselineBuilder.environment().put("MALLOC_ARENA_MAX", "2");
+        Process baseline = baselineBuilder
+                .redirectErrorStream(true).redirectOutput(target.resolve("bench-baseline.log").toFile()).start();
+        ServiceProcess ingress = service(target, "ingress", config(kafka, postgres, graph, rules, "ingress"));
+        Thread.sleep(3000);
+        log("warming up");
+        load.closedLoop(basePort, 32, Duration.ofSeconds(8), () -> load.mixed("bench-load-"));
+        load.closedLoop(port(ingress), 32, Duration.ofSeconds(8), () -> load.mixed("bench-load-"));
+        log("max throughput");
+        LoadGenerator.Result base = load.closedLoop(basePort, 64, phase, () -> load.mixed("bench-load-"));
+        LoadGenerator.Result max = load.closedLoop(port(ingress), 64, phase, () -> load.mixed("bench-load-"));
+        rows.add(row("Baseline (bare Vert.x + HMAC + same Kafka produce), max", fmt(base.perSecond()) + " deliveries/s", ""));
+        rows.add(row("Service ingress, max", fmt(max.perSecond()) + " deliveries/s",
+                String.format("ratio %.2f to baseline (goal >= 0.80); non-200 answers %d", max.perSecond() / base.perSecond(), max.other())));
+        log("ack latency at half the maximum");
+        double half = max.perSecond() / 2;
+        LoadGenerator.Result ack = load.openLoop(port(ingress), half, phase, () -> load.mixed("bench-load-"), null);
+        rows.add(row("Ack latency at " + fmt(half) + " deliveries/s (half max)", percentiles(ack),
+                "goal p99 <= 50 ms; non-200 " + ack.other()));
+        long[] ingressRss = ingress.residentKib();
+        rows.add(row("RSS, ingress-only service under load", mib(ingressRss[0]) + " (peak " + mib(ingressRss[1]) + ")", String.join(" ", JVM_OPTIONS)));
+        ingress.close();
+        baseline.destroy();
+
+        // 2. End to end at 1,000 referral items/s: POST -> event on the topic -> Send API call.
+        ServiceProcess all = service(target, "all", config(kafka, postgres, graph, rules, "ingress,normalizer,replier"));
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> eventAt = new ConcurrentHashMap<>();
+        Thread watcher = eventWatcher(kafka.bootstrapServers(), eventAt);
+        Thread.sleep(2000);
+        log("end to end, warming up");
+        load.openLoop(port(all), 50, Duration.ofSeconds(5), () -> load.referrals("bench-warm-", 10), null);
+        log("end to end at 1,000 referral items/s");
+        LoadGenerator.Result e2eLoad = load.openLoop(port(all), 100, phase, () -> load.referrals("bench-e2e-", 10), sentAt);
+        Thread.sleep(15000);
+        long[] allRss = all.residentKib();
+        List<Long> toEvent = new ArrayList<>();
+        List<Long> toSend = new ArrayList<>();
+        for (Map.Entry<String, Long> sent : sentAt.entrySet()) {
+            Long event = eventAt.get(sent.getKey());
+            if (event != null) {
+                toEvent.add(event - sent.getValue());
+            }
+        }
+        for (Map.Entry<String, Long> e : eventAt.entrySet()) {
+            if (e.getKey().startsWith("bench-e2e-")) {
+                String user = Long.toString(6_600_000_000_000_000L + Long.parseLong(e.getKey().substring("bench-e2e-".length())));
+                Long call = sendCallAtByUser.get(user);
+                Long sent = sentAt.get(e.getKey());
+                if (call != null && sent != null) {
+                    toSend.add(call - sent);
+                }
+            }
+        }
+        rows.add(row("POST -> attribution event, 1,000 items/s", percentiles(toEvent) + " (" + toEvent.size() + "/" + sentAt.size() + ")",
+                "goal p99 <= 500 ms; webhook non-200 " + e2eLoad.other()));
+        rows.add(row("POST -> Send API call, 1,000 items/s", percentiles(toSend) + " (" + toSend.size() + "/" + sentAt.size() + ")", ""));
+        rows.add(row("RSS, all-roles service after that load", mib(allRss[0]) + " (peak " + mib(allRss[1]) + ")",
+                "goal <= 300 MiB"));
+        watcher.interrupt();
+        all.close();
+
+        // 3. Normalizer: drain a backlog of 200,000 referral items into PostgreSQL.
+        int records = Integer.getInteger("bench.norm.records", 4000);
+        int itemsPerRecord = 50;
+        produceBacklog(kafka.bootstrapServers(), load, records, itemsPerRecord);
+        Map<String, String> normConfig = config(kafka, postgres, graph, rules, "normalizer");
+        normConfig.put("mp.messaging.incoming.webhook-raw-in.topic", "bench.norm.raw");
+        normConfig.put("mp.messaging.incoming.webhook-raw-in.group.id", "bench-normalizer-" + UUID.randomUUID());
+        normConfig.put("mp.messaging.incoming.webhook-raw-in.auto.offset.reset", "earliest");
+        ServiceProcess normalizer = service(target, "normalizer", normConfig);
+        Instant start = Instant.now();
+        long expected = (long) records * itemsPerRecord;
+        try (Connection db = DriverManager.getConnection("jdbc:" + postgres.reactiveUrl(), Postgres.USER, Postgres.PASSWORD)) {
+            while (count(db, "SELECT count(*) FROM attribution WHERE ref LIKE 'bench-norm-%'") < expected) {
+                if (Duration.between(start, Instant.now()).toMinutes() > 10) {
+                    throw new IllegalStateException("the normalizer did not drain the backlog in 10 minutes");
+                }
+                Thread.sleep(200);
+            }
+        }
+        double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+        long[] normRss = normalizer.residentKib();
+        rows.add(row("Normalizer, backlog of " + fmt(expected) + " items into PostgreSQL", fmt(expected / seconds) + " items/s",
+                String.format("goal >= 5,000; %.1f s; RSS %s (peak %s)", seconds, mib(normRss[0]), mib(normRss[1]))));
+        normalizer.close();
+
+        String table = table(rows);
+        System.out.println(table);
+        Files.writeString(target.resolve("benchmark-results.md"), table);
+        graph.close();
+        vertx.close();
+        kafka.close();
+        postgres.close();
+        System.exit(0);
+    }
+
+    private static Map<String, String> config(KafkaBroker kafka, Postgres postgres, HttpServer graph, Path rules, String roles)
+            throws IOException {
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.http.port", String.valueOf(freePort()));
+        config.put("igme.roles", roles);
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
+        config.put("quarkus.datasource.username", Postgres.USER);
+        config.put("quarkus.datasource.password", Postgres.PASSWORD);
+        config.put("igme.webhook.verify-token", "bench-verify");
+        config.put("igme.webhook.app-secrets", SECRET);
+        config.put("igme.accounts.\"" + LoadGenerator.ACCOUNT + "\".access-token", "bench-token");
+        config.put("igme.accounts.\"" + LoadGenerator.ACCOUNT + "\".rate-limit", "5000");
+        config.put("igme.graph.instagram-url", "http://localhost:" + graph.actualPort());
+        config.put("igme.reply.rules-file", rules.toAbsolutePath().toString());
+        config.put("mp.jwt.verify.publickey.location", Path.of("src/test/resources/jwt/public.pem").toAbsolutePath().toString());
+        // fresh consumer groups at the topics' end: earlier phases' deliveries are not this phase's work
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        config.put("mp.messaging.incoming.webhook-raw-in.group.id", "bench-normalizer-" + run);
+        config.put("mp.messaging.incoming.webhook-raw-in.auto.offset.reset", "latest");
+        config.put("mp.messaging.incoming.attributions-in.group.id", "bench-replier-" + run);
+        config.put("mp.messaging.incoming.attributions-in.auto.offset.reset", "latest");
+        config.put("quarkus.log.level", "WARN");
+        return config;
+    }
+
+    private static ServiceProcess service(Path target, String name, Map<String, String> config)
+            throws IOException, InterruptedException {
+        log("starting the service (" + config.get("igme.roles") + ")");
+        return new ServiceProcess(ServiceProcess.packagedJar(), config, target.resolve("bench-service-" + name + ".log"))
+                .start(JVM_OPTIONS);
+    }
+
+    private static int port(ServiceProcess service) {
+        return Integer.parseInt(service.baseUrl().substring(service.baseUrl().lastIndexOf(':') + 1));
+    }
+
+    /** Answers every Send API call at once and notes when the first call for each recipient came. */
+    private static HttpServer graphFake(Vertx vertx, Map<String, Long> firstCallByUser) {
+        return vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            long now = System.nanoTime();
+            try {
+                String user = JSON.readTree(body.getBytes()).path("recipient").path("id").asText();
+                firstCallByUser.putIfAbsent(user, now);
+            } catch (IOException ignored) {
+                // counted as no call
+            }
+            request.response().putHeader("Content-Type", "application/json")
+                    .end("{\"recipient_id\":\"x\",\"message_id\":\"m\"}");
+        })).listen(0).toCompletionStage().toCompletableFuture().join();
+    }
+
+    /** Notes when each attribution event (by ref) appears on the topic. */
+    private static Thread eventWatcher(String bootstrap, Map<String, Long> eventAt) {
+        Thread thread = new Thread(() -> {
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                    new StringDeserializer(), new StringDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor("instagram.attributions").stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(20))) {
+                        long now = System.nanoTime();
+                        try {
+                            eventAt.putIfAbsent(JSON.readTree(record.value()).path("ref").asText(), now);
+                        } catch (IOException ignored) {
+                            // not an event
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.InterruptException stopped) {
+                // done
+            }
+        }, "bench-event-watcher");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void produceBacklog(String bootstrap, LoadGenerator load, int records, int items) {
+        log("producing " + records + " raw deliveries of " + items + " items");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 9437184), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < records; i++) {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>("bench.norm.raw", load.referrals("bench-norm-", items).body());
+                record.headers().add("igme-delivery-id", ("bench-" + i).getBytes(StandardCharsets.UTF_8));
+                record.headers().add("igme-received-at", Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+    }
+
+    private static long count(Connection db, String sql) throws Exception {
+        try (Statement s = db.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static String percentiles(LoadGenerator.Result result) {
+        return String.format("p50 %s, p95 %s, p99 %s, max %s", ms(result.percentile(50)), ms(result.percentile(95)),
+                ms(result.percentile(99)), ms(result.percentile(100)));
+    }
+
+    private static String percentiles(List<Long> nanos) {
+        return percentiles(new LoadGenerator.Result(nanos.size(), 0, 1, nanos.stream().mapToLong(Long::longValue).toArray()));
+    }
+
+    private static String table(List<String[]> rows) throws IOException {
+        StringBuilder out = new StringBuilder();
+        out.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+                .append(Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ")).append(", JVM ")
+                .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
+                .append(", ").append(Instant.now()).append("\n\n");
+        out.append("| measure | result | notes |\n|---|---|---|\n");
+        for (String[] row : rows) {
+            out.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String[] row(String... cells) {
+        return cells;
+    }
+
+    private static String ms(long nanos) {
+        return String.format("%.1f ms", nanos / 1e6);
+    }
+
+    private static String mib(long kib) {
+        return (kib / 1024) + " MiB";
+    }
+
+    private static String fmt(double value) {
+        return String.format("%,.0f", value);
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void log(String message) {
+        System.out.println("[bench] " + message);
+    }
+}

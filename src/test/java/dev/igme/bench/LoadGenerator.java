@@ -1,0 +1,212 @@
+package dev.igme.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import dev.igme.webhook.SignatureVerifier;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * Sends deliveries the way Meta does: signed batches of 1–50 items mixing the three scenarios,
+ * non-ASCII text, some duplicates, and a retry of anything not answered 200. Two modes: closed
+ * loop (a fixed number in flight: the maximum rate) and open loop (a fixed rate, latency counted
+ * from the scheduled send time, so a stall is not hidden).
+ */
+final class LoadGenerator {
+
+    static final String ACCOUNT = "17841400000000001";
+    private static final String[] TEXTS = {"Hi! Do you have this in blue?", "Grüße aus München 👋", "¿Tienen envío a México?",
+            "こんにちは、在庫はありますか", "Bonjour, c'est encore disponible ?", "Привет! Сколько стоит?", "مرحبا، هل يتوفر؟"};
+
+    /** One signed delivery and the refs it carries (for end-to-end tracking). */
+    record Delivery(byte[] body, String signature, List<String> refs) {
+    }
+
+    /** Outcome of a run. */
+    record Result(long ok, long other, double seconds, long[] latenciesNanos) {
+        double perSecond() {
+            return ok / seconds;
+        }
+
+        long percentile(double p) {
+            if (latenciesNanos.length == 0) {
+                return 0;
+            }
+            long[] sorted = latenciesNanos.clone();
+            Arrays.sort(sorted);
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
+        }
+    }
+
+    private final HttpClient client;
+    private final String secret;
+    private final AtomicLong sequence = new AtomicLong();
+
+    LoadGenerator(Vertx vertx, String secret) {
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+                new PoolOptions().setHttp1MaxSize(512));
+        this.secret = secret;
+    }
+
+    /** A realistic mixed delivery; its referrals' refs start with {@code refPrefix}. */
+    Delivery mixed(String refPrefix) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int items = 1 + random.nextInt(50);
+        List<String> refs = new ArrayList<>();
+        StringBuilder json = new StringBuilder("{\"object\":\"instagram\",\"entry\":[{\"id\":\"" + ACCOUNT + "\",\"time\":"
+                + System.currentTimeMillis() + ",\"messaging\":[");
+        for (int i = 0; i < items; i++) {
+            long n = sequence.incrementAndGet();
+            String user = Long.toString(6_500_000_000_000_000L + n);
+            String ref = refPrefix + n;
+            long ts = System.currentTimeMillis();
+            String text = TEXTS[random.nextInt(TEXTS.length)];
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append("{\"sender\":{\"id\":\"").append(user).append("\"},\"recipient\":{\"id\":\"").append(ACCOUNT)
+                    .append("\"},\"timestamp\":").append(ts).append(',');
+            int kind = random.nextInt(10);
+            if (kind < 4) {
+                json.append("\"referral\":{\"ref\":\"").append(ref).append("\",\"source\":\"SHORTLINK\",\"type\":\"OPEN_THREAD\"}}");
+                refs.add(ref);
+            } else if (kind < 7) {
+                json.append("\"message\":{\"mid\":\"m-").append(n).append("\",\"text\":\"").append(text)
+                        .append("\",\"referral\":{\"ref\":\"").append(ref).append("\",\"source\":\"SHORTLINK\",\"type\":\"OPEN_THREAD\"}}}");
+                refs.add(ref);
+            } else if (kind < 9) {
+                json.append("\"postback\":{\"mid\":\"p-").append(n).append("\",\"title\":\"").append(text)
+                        .append("\",\"payload\":\"P\",\"referral\":{\"ref\":\"").append(ref)
+                        .append("\",\"source\":\"IGME-SOURCE-LINK\",\"type\":\"OPEN_THREAD\"}}}");
+                refs.add(ref);
+            } else {
+                json.append("\"message\":{\"mid\":\"t-").append(n).append("\",\"text\":\"").append(text).append("\"}}");
+            }
+        }
+        json.append("]}]}");
+        return sign(json.toString(), refs);
+    }
+
+    /** Exactly {@code items} top-level referrals (scenario 3), each a new user; refs start with {@code refPrefix}. */
+    Delivery referrals(String refPrefix, int items) {
+        List<String> refs = new ArrayList<>();
+        StringBuilder json = new StringBuilder("{\"object\":\"instagram\",\"entry\":[{\"id\":\"" + ACCOUNT + "\",\"messaging\":[");
+        for (int i = 0; i < items; i++) {
+            long n = sequence.incrementAndGet();
+            String ref = refPrefix + n;
+            refs.add(ref);
+            json.append(i > 0 ? "," : "").append("{\"sender\":{\"id\":\"").append(6_600_000_000_000_000L + n)
+                    .append("\"},\"recipient\":{\"id\":\"").append(ACCOUNT).append("\"},\"timestamp\":")
+                    .append(System.currentTimeMillis()).append(",\"referral\":{\"ref\":\"").append(ref)
+                    .append("\",\"source\":\"SHORTLINK\",\"type\":\"OPEN_THREAD\"}}");
+        }
+        return sign(json.append("]}]}").toString(), refs);
+    }
+
+    private Delivery sign(String json, List<String> refs) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        return new Delivery(body, SignatureVerifier.sign(secret, body), refs);
+    }
+
+    /** As many as {@code concurrency} requests in flight for {@code duration}; 5 % are resent duplicates. */
+    Result closedLoop(int port, int concurrency, Duration duration, Supplier<Delivery> deliveries) throws InterruptedException {
+        AtomicLong ok = new AtomicLong();
+        AtomicLong other = new AtomicLong();
+        long end = System.nanoTime() + duration.toNanos();
+        long start = System.nanoTime();
+        CountDownLatch done = new CountDownLatch(concurrency);
+        Delivery[] last = new Delivery[1];
+        for (int i = 0; i < concurrency; i++) {
+            new Object() {
+                void next() {
+                    if (System.nanoTime() >= end) {
+                        done.countDown();
+                        return;
+                    }
+                    Delivery d = last[0] != null && ThreadLocalRandom.current().nextInt(20) == 0 ? last[0] : deliveries.get();
+                    last[0] = d;
+                    send(port, d, 0, status -> {
+                        (status == 200 ? ok : other).incrementAndGet();
+                        next();
+                    });
+                }
+            }.next();
+        }
+        done.await(duration.toSeconds() + 60, TimeUnit.SECONDS);
+        return new Result(ok.get(), other.get(), (System.nanoTime() - start) / 1e9, new long[0]);
+    }
+
+    /**
+     * {@code rate} deliveries per second for {@code duration}; each latency runs from the scheduled
+     * send time to the answer. {@code sent} learns when each delivery was scheduled.
+     */
+    Result openLoop(int port, double rate, Duration duration, Supplier<Delivery> deliveries,
+            Map<String, Long> sentAtByRef) throws InterruptedException {
+        long total = (long) (rate * duration.toSeconds());
+        long[] latencies = new long[(int) total];
+        AtomicLong ok = new AtomicLong();
+        AtomicLong other = new AtomicLong();
+        Semaphore finished = new Semaphore(0);
+        long start = System.nanoTime();
+        double interval = 1e9 / rate;
+        for (int i = 0; i < total; i++) {
+            long scheduled = start + (long) (i * interval);
+            long wait = scheduled - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            Delivery d = deliveries.get();
+            if (sentAtByRef != null) {
+                d.refs().forEach(ref -> sentAtByRef.put(ref, scheduled));
+            }
+            int index = i;
+            send(port, d, 0, status -> {
+                latencies[index] = System.nanoTime() - scheduled;
+                (status == 200 ? ok : other).incrementAndGet();
+                finished.release();
+            });
+        }
+        finished.tryAcquire((int) total, 60, TimeUnit.SECONDS);
+        return new Result(ok.get(), other.get(), (System.nanoTime() - start) / 1e9, latencies);
+    }
+
+    /** Posts; like Meta, retries (up to 3 times) what is not answered 200, and reports the last status. */
+    private void send(int port, Delivery d, int attempt, java.util.function.IntConsumer onStatus) {
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("localhost").setPort(port)
+                        .setURI("/webhooks/instagram").putHeader("Content-Type", "application/json")
+                        .putHeader("X-Hub-Signature-256", d.signature()))
+                .compose(request -> request.send(Buffer.buffer(d.body())))
+                .onComplete(response -> {
+                    int status = response.succeeded() ? response.result().statusCode() : 0;
+                    if (response.succeeded()) {
+                        response.result().body();
+                    }
+                    if (status != 200 && attempt < 3) {
+                        send(port, d, attempt + 1, onStatus);
+                    } else {
+                        onStatus.accept(status);
+                    }
+                });
+    }
+
+    static Map<String, Long> concurrentMap() {
+        return new ConcurrentHashMap<>();
+    }
+}
