@@ -180,20 +180,10 @@ public final class Benchmark {
 
     private static Map<String, String> config(KafkaBroker kafka, Postgres postgres, HttpServer graph, Path rules, String roles)
             throws IOException {
-        Map<String, String> config = new HashMap<>();
-        config.put("quarkus.http.port", String.valueOf(freePort()));
+        Map<String, String> config = ServiceProcess.configFor(kafka, postgres, SECRET, LoadGenerator.ACCOUNT,
+                "http://localhost:" + graph.actualPort(), rules);
         config.put("igme.roles", roles);
-        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
-        config.put("quarkus.datasource.username", Postgres.USER);
-        config.put("quarkus.datasource.password", Postgres.PASSWORD);
-        config.put("igme.webhook.verify-token", "bench-verify");
-        config.put("igme.webhook.app-secrets", SECRET);
-        config.put("igme.accounts.\"" + LoadGenerator.ACCOUNT + "\".access-token", "bench-token");
         config.put("igme.accounts.\"" + LoadGenerator.ACCOUNT + "\".rate-limit", "5000");
-        config.put("igme.graph.instagram-url", "http://localhost:" + graph.actualPort());
-        config.put("igme.reply.rules-file", rules.toAbsolutePath().toString());
-        config.put("mp.jwt.verify.publickey.location", Path.of("src/test/resources/jwt/public.pem").toAbsolutePath().toString());
         // fresh consumer groups at the topics' end: earlier phases' deliveries are not this phase's work
         String run = UUID.randomUUID().toString().substring(0, 8);
         config.put("mp.messaging.incoming.webhook-raw-in.group.id", "bench-normalizer-" + run);

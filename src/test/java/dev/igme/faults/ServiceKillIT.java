@@ -70,21 +70,11 @@ class ServiceKillIT {
         graph.stubFor(post(urlMatching("/ig/.*")).willReturn(aResponse().withStatus(200).withFixedDelay(300)
                 .withBody("{\"recipient_id\":\"x\",\"message_id\":\"m\"}")));
 
-        Map<String, String> config = new HashMap<>();
-        config.put("quarkus.http.port", String.valueOf(freePort()));
-        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
-        config.put("quarkus.datasource.username", Postgres.USER);
-        config.put("quarkus.datasource.password", Postgres.PASSWORD);
-        config.put("igme.webhook.verify-token", "it-verify-token");
-        config.put("igme.webhook.app-secrets", SECRET);
-        config.put("igme.accounts.\"" + Deliveries.ACCOUNT + "\".access-token", "it-access-token");
-        config.put("igme.graph.instagram-url", graph.baseUrl() + "/ig");
+        Map<String, String> config = ServiceProcess.configFor(kafka, postgres, SECRET, Deliveries.ACCOUNT,
+                graph.baseUrl() + "/ig", Path.of("src/test/resources/rules/test-rules.json"));
         config.put("igme.graph.request-timeout", "2s");
-        config.put("igme.reply.rules-file", Path.of("src/test/resources/rules/test-rules.json").toAbsolutePath().toString());
         config.put("igme.reply.sending-timeout", "5s");
         config.put("igme.reply.dispatch-interval", "200ms");
-        config.put("mp.jwt.verify.publickey.location", Path.of("src/test/resources/jwt/public.pem").toAbsolutePath().toString());
         Path log = Path.of("target", "service-kill-it.log");
         Files.deleteIfExists(log);
         service = new ServiceProcess(ServiceProcess.packagedJar(), config, log).start("-Xmx256m");
@@ -200,12 +190,6 @@ class ServiceKillIT {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -39,6 +39,32 @@ public final class ServiceProcess implements AutoCloseable {
         return jar;
     }
 
+    /**
+     * The configuration of a service process against the test infrastructure: a free HTTP port,
+     * the broker, the database, the webhook secret, one account whose replies go to
+     * {@code graphUrl}, the rules file and the test JWT key. Callers add what their run needs.
+     */
+    public static Map<String, String> configFor(KafkaBroker kafka, Postgres postgres, String appSecret, String account,
+            String graphUrl, Path rulesFile) {
+        Map<String, String> config = new java.util.HashMap<>();
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            config.put("quarkus.http.port", String.valueOf(socket.getLocalPort()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
+        config.put("quarkus.datasource.username", Postgres.USER);
+        config.put("quarkus.datasource.password", Postgres.PASSWORD);
+        config.put("igme.webhook.verify-token", "process-verify-token");
+        config.put("igme.webhook.app-secrets", appSecret);
+        config.put("igme.accounts.\"" + account + "\".access-token", "process-access-token");
+        config.put("igme.graph.instagram-url", graphUrl);
+        config.put("igme.reply.rules-file", rulesFile.toAbsolutePath().toString());
+        config.put("mp.jwt.verify.publickey.location", Path.of("src/test/resources/jwt/public.pem").toAbsolutePath().toString());
+        return config;
+    }
+
     /** Starts the service and waits until it reports ready. */
     public ServiceProcess start(String... jvmOptions) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
