@@ -12,6 +12,7 @@ import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.igme.conversation.Conversation;
 import dev.igme.conversation.ConversationTouch;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -91,21 +92,21 @@ public class AttributionStore {
 
     /** One row per conversation, already holding the batch's latest times, in key order. */
     static List<Tuple> conversationRows(Collection<ConversationTouch> touches) {
-        Map<String, Instant[]> latest = new TreeMap<>();
-        Map<String, String[]> keys = new TreeMap<>();
+        Map<Conversation.Key, Instant[]> latest = new TreeMap<>(KEY_ORDER);
         for (ConversationTouch touch : touches) {
-            String key = touch.igAccountId() + "\u001f" + touch.igsid();
-            keys.putIfAbsent(key, new String[] {touch.igAccountId(), touch.igsid()});
-            Instant[] times = latest.computeIfAbsent(key, k -> new Instant[2]);
+            Instant[] times = latest.computeIfAbsent(new Conversation.Key(touch.igAccountId(), touch.igsid()), k -> new Instant[2]);
             int slot = touch.kind() == ConversationTouch.Kind.INBOUND ? 0 : 1;
             if (times[slot] == null || touch.at().isAfter(times[slot])) {
                 times[slot] = touch.at();
             }
         }
         List<Tuple> rows = new ArrayList<>(latest.size());
-        latest.forEach((key, times) -> rows.add(Tuple.of(keys.get(key)[0], keys.get(key)[1], utc(times[0]), utc(times[1]))));
+        latest.forEach((key, times) -> rows.add(Tuple.of(key.igAccountId, key.igsid, utc(times[0]), utc(times[1]))));
         return rows;
     }
+
+    private static final Comparator<Conversation.Key> KEY_ORDER =
+            Comparator.comparing((Conversation.Key k) -> k.igAccountId).thenComparing(k -> k.igsid);
 
     private static OffsetDateTime utc(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);

@@ -12,6 +12,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.igme.attribution.AttributionEvent;
+import dev.igme.conversation.Conversation;
 import io.micrometer.core.instrument.Metrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -75,14 +76,14 @@ public class ReplyOutbox {
                 .execute(Tuple.of(accounts, users))
                 .map(rows -> { List<Row> list = new ArrayList<>(); rows.forEach(list::add); return list; });
         return Uni.combine().all().unis(singles, byRule).asTuple().map(t -> {
-            Map<String, Map<Long, Instant>> lastByConversation = new HashMap<>();
+            Map<Conversation.Key, Map<Long, Instant>> lastByConversation = new HashMap<>();
             for (Row row : t.getItem2()) {
-                lastByConversation.computeIfAbsent(row.getString("ig_account_id") + "\u001f" + row.getString("igsid"),
-                        k -> new HashMap<>()).put(row.getLong("rule_id"), instant(row, "last"));
+                lastByConversation.computeIfAbsent(conversation(row), k -> new HashMap<>())
+                        .put(row.getLong("rule_id"), instant(row, "last"));
             }
             Map<String, State> states = new HashMap<>();
             for (Row row : t.getItem1()) {
-                String conversation = row.getString("ig_account_id") + "\u001f" + row.getString("igsid");
+                Conversation.Key conversation = conversation(row);
                 states.put(row.getString("attribution_id"), new State(instant(row, "last_inbound_at"),
                         row.getBoolean("replied"), row.getString("paused"),
                         lastByConversation.getOrDefault(conversation, Map.of())));
@@ -221,6 +222,10 @@ public class ReplyOutbox {
 
     private Uni<Void> update(String sql, Tuple params) {
         return pool.preparedQuery(sql).execute(params).replaceWithVoid();
+    }
+
+    private static Conversation.Key conversation(Row row) {
+        return new Conversation.Key(row.getString("ig_account_id"), row.getString("igsid"));
     }
 
     private static Instant instant(Row row, String column) {

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.attribution.AttributionEvent;
 import dev.igme.config.IgmeConfig;
+import dev.igme.conversation.Conversation;
 import dev.igme.graph.Accounts;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -84,11 +85,11 @@ public class ReplyProcessor {
         return Uni.combine().all().unis(rules.current(), outbox.states(events)).asTuple().chain(loaded -> {
             Instant now = clock.instant();
             Set<String> decided = new HashSet<>();
-            Map<String, Map<Long, Instant>> sentInBatch = new HashMap<>();
+            Map<Conversation.Key, Map<Long, Instant>> sentInBatch = new HashMap<>();
             List<ReplyOutbox.NewReply> replies = new ArrayList<>();
             for (AttributionEvent event : events) {
                 ReplyOutbox.State state = loaded.getItem2().get(event.attributionId());
-                String conversation = event.igAccountId() + "\u001f" + event.igsid();
+                Conversation.Key conversation = new Conversation.Key(event.igAccountId(), event.igsid());
                 Map<Long, Instant> lastByRule = new HashMap<>(state.lastReplyByRule());
                 lastByRule.putAll(sentInBatch.getOrDefault(conversation, Map.of()));
                 var decision = ReplyDecision.decide(new ReplyDecision.Context(event, loaded.getItem1(),
