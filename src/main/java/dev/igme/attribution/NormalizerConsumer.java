@@ -112,17 +112,19 @@ public class NormalizerConsumer {
                 });
     }
 
+    /** Counts per batch: one registry lookup per (scenario, source) seen, not one per item. */
     private static void count(List<Delivery> deliveries, List<AttributionEvent> events,
             List<NormalizerOutput.DeadLetter> letters) {
         Metrics.counter("igme.normalizer.deliveries").increment(deliveries.size());
-        for (AttributionEvent event : events) {
-            Metrics.counter("igme.normalizer.attributions", "scenario", event.scenario().name(),
-                    "source_category", event.sourceCategory().name()).increment();
-        }
-        for (NormalizerOutput.DeadLetter letter : letters) {
-            Metrics.counter("igme.normalizer.dead_letters", "kind", "delivery".equals(letter.path()) ? "delivery" : "item")
-                    .increment();
-        }
+        events.stream()
+                .collect(java.util.stream.Collectors.groupingBy(e -> List.of(e.scenario().name(), e.sourceCategory().name()),
+                        java.util.stream.Collectors.counting()))
+                .forEach((tags, n) -> Metrics.counter("igme.normalizer.attributions", "scenario", tags.get(0),
+                        "source_category", tags.get(1)).increment(n));
+        letters.stream()
+                .collect(java.util.stream.Collectors.groupingBy(l -> "delivery".equals(l.path()) ? "delivery" : "item",
+                        java.util.stream.Collectors.counting()))
+                .forEach((kind, n) -> Metrics.counter("igme.normalizer.dead_letters", "kind", kind).increment(n));
     }
 
     /** Writes each delivery in its own transaction; returns the ones the database refused, with why. */

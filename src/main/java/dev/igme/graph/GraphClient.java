@@ -46,6 +46,7 @@ public class GraphClient {
     private final WebClient client;
     private final IgmeConfig.Graph config;
     private final ObjectMapper mapper;
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public GraphClient(Vertx vertx, IgmeConfig config, ObjectMapper mapper) {
         this.config = config.graph();
@@ -82,12 +83,7 @@ public class GraphClient {
                 .sendBuffer(Buffer.buffer(body(message)))
                 .map(this::result)
                 .onFailure().recoverWithItem(GraphClient::networkFailure)
-                .invoke(result -> Timer.builder("igme.graph.send")
-                        .description("Send API calls by outcome (sent, or the error class)")
-                        .tag("flavour", account.flavour().name())
-                        .tag("outcome", result.isSent() ? "sent" : result.error().kind().name())
-                        .publishPercentileHistogram()
-                        .register(Metrics.globalRegistry)
+                .invoke(result -> timer(account.flavour(), result.isSent() ? "sent" : result.error().kind().name())
                         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
@@ -116,6 +112,16 @@ public class GraphClient {
         }
         return SendResult.failed(GraphError.local(GraphError.Kind.AMBIGUOUS, failure.getClass().getSimpleName()
                 + ": " + failure.getMessage()));
+    }
+
+    /** Built once per (flavour, outcome): a call only records. */
+    private Timer timer(IgmeConfig.Account.Flavour flavour, String outcome) {
+        return timers.computeIfAbsent(flavour + "/" + outcome, key -> Timer.builder("igme.graph.send")
+                .description("Send API calls by outcome (sent, or the error class)")
+                .tag("flavour", flavour.name())
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(Metrics.globalRegistry));
     }
 
     private byte[] body(OutgoingMessage message) {
