@@ -13,18 +13,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.igme.attribution.NormalizerOutput;
+import dev.igme.testing.ConsumerLag;
 import dev.igme.testing.Fixtures;
 import dev.igme.testing.TopicReader;
 import dev.igme.testing.Webhook;
@@ -89,24 +84,11 @@ class HostileInputTest {
             return parked.containsAll(deadLettersExpected);
         });
         // ... and the normalizers have consumed the raw topic to its end: nothing stalled.
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(0L, normalizerLag()));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertEquals(0L, ConsumerLag.of(bootstrap, "igme-normalizer", "instagram.webhook.raw")));
 
         System.out.println("Hostile input corpus (seed " + SEED + ", " + corpus.size() + " requests), by outcome:");
         byOutcome.forEach((outcome, count) -> System.out.printf("  %-22s %4d%n", outcome, count));
-    }
-
-    private long normalizerLag() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("igme-normalizer")
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-            assertEquals(3, committed.keySet().stream().filter(tp -> tp.topic().equals("instagram.webhook.raw")).count(),
-                    "offsets committed on every partition of the raw topic");
-            return committed.entrySet().stream().filter(e -> e.getKey().topic().equals("instagram.webhook.raw"))
-                    .mapToLong(e -> ends.get(e.getKey()).offset() - e.getValue().offset()).sum();
-        }
     }
 
     // --- the corpus -----------------------------------------------------------------------------

@@ -31,6 +31,7 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import dev.igme.testing.ConsumerLag;
 import dev.igme.testing.Db;
 import dev.igme.testing.Deliveries;
 import dev.igme.testing.InjectGraphApi;
@@ -253,10 +254,12 @@ class ReplierTest {
         Webhook.postSigned(delivery).then().statusCode(200);
         assertEquals("SENT", awaitFinal(ref).get("status"));
         Webhook.postSigned(delivery).then().statusCode(200);
-        // the second delivery's event has been handled once the normalizer has published it twice
+        // the repeated event is on the topic, and the repliers have consumed the topic to its end
         await().atMost(WAIT).until(() -> dev.igme.testing.TopicReader.all(bootstrap(), "instagram.attributions",
                 r -> new String(r.value()).contains(ref)).size() >= 2);
-        await().pollDelay(Duration.ofSeconds(2)).atMost(WAIT).until(() -> true);
+        await().atMost(WAIT).until(() -> ConsumerLag.of(bootstrap(), "igme-replier", "instagram.attributions") == 0);
+        Map<String, Object> stillOne = awaitFinal(ref);
+        assertEquals("SENT", stillOne.get("status"));
 
         List<LoggedRequest> calls = callsFor(user);
         assertEquals(1, calls.size(), "one Send API call, whatever the number of deliveries");
