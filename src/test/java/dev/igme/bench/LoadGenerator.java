@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -204,9 +203,5 @@ final class LoadGenerator {
                         onStatus.accept(status);
                     }
                 });
-    }
-
-    static Map<String, Long> concurrentMap() {
-        return new ConcurrentHashMap<>();
     }
 }

@@ -3,7 +3,6 @@ package dev.igme.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /** Reads fixture files from {@code src/test/resources/fixtures/}, byte for byte. */
 public final class Fixtures {
@@ -20,9 +19,5 @@ public final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    public static String text(String path) {
-        return new String(bytes(path), StandardCharsets.UTF_8);
     }
 }

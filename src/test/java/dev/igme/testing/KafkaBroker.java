@@ -107,10 +107,6 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    public synchronized boolean isRunning() {
-        return server != null;
-    }
-
     public String bootstrapServers() {
         return "localhost:" + port;
     }

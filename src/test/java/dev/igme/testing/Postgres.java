@@ -82,10 +82,6 @@ public final class Postgres implements AutoCloseable {
         return "postgresql://localhost:" + port + "/" + DATABASE;
     }
 
-    public int port() {
-        return port;
-    }
-
     @Override
     public void close() {
         stop();
