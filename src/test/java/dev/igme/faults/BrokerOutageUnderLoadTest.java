@@ -63,6 +63,7 @@ class BrokerOutageUnderLoadTest {
     @AfterEach
     void brokerBack() {
         broker.start();
+        Webhook.awaitStored(); // hand the next test a service that stores again
     }
 
     @Test

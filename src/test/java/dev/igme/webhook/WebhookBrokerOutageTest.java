@@ -34,6 +34,7 @@ class WebhookBrokerOutageTest {
     @AfterEach
     void brokerBack() {
         broker.start();
+        Webhook.awaitStored(); // hand the next test a service that stores again
     }
 
     @Test
