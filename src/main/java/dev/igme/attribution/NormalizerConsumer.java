@@ -23,6 +23,7 @@ import dev.igme.webhook.RawDelivery;
 import io.micrometer.core.instrument.Metrics;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Consumes {@code instagram.webhook.raw} in batches. For each batch: normalize every delivery,
@@ -66,16 +67,23 @@ public class NormalizerConsumer {
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        // Parsing a batch (up to 16 MiB of JSON) is CPU work: off the event loop, once per batch.
+        return Uni.createFrom().item(() -> normalizeAll(records))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(deliveries -> Uni.createFrom().deferred(() -> process(deliveries))
+                        .onFailure().invoke(failure -> Log.warnf(
+                                "Batch of %d raw deliveries not processed yet, retrying (nothing is skipped): %s",
+                                deliveries.size(), failure.toString()))
+                        .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).withJitter(0.2)
+                        .indefinitely());
+    }
+
+    private List<Delivery> normalizeAll(ConsumerRecords<String, byte[]> records) {
         List<Delivery> deliveries = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> record : records) {
             deliveries.add(normalize(record));
         }
-        return Uni.createFrom().deferred(() -> process(deliveries))
-                .onFailure().invoke(failure -> Log.warnf(
-                        "Batch of %d raw deliveries not processed yet, retrying (nothing is skipped): %s",
-                        deliveries.size(), failure.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).withJitter(0.2)
-                .indefinitely();
+        return deliveries;
     }
 
     Delivery normalize(ConsumerRecord<String, byte[]> record) {
