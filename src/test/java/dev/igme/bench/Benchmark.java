@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,6 +58,7 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Path target = Path.of(args.length > 0 ? args[0] : "target");
         Duration phase = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
+        Set<String> phases = Set.of(System.getProperty("bench.phases", "ingress,e2e,normalizer").split(","));
         List<String[]> rows = new ArrayList<>();
 
         KafkaBroker kafka = KafkaBroker.onFreePorts().start();
@@ -74,6 +76,7 @@ public final class Benchmark {
         LoadGenerator load = new LoadGenerator(vertx, SECRET);
 
         // 1. Ingress: the service (ingress role only) against the baseline, same producer settings.
+        if (phases.contains("ingress")) {
         int basePort = freePort();
         List<String> baselineCommand = new ArrayList<>(List.of(javaBin()));
         baselineCommand.addAll(List.of(JVM_OPTIONS));
@@ -103,8 +106,10 @@ public final class Benchmark {
         rows.add(row("RSS, ingress-only service under load", mib(ingressRss[0]) + " (peak " + mib(ingressRss[1]) + ")", String.join(" ", JVM_OPTIONS)));
         ingress.close();
         baseline.destroy();
+        }
 
         // 2. End to end at 1,000 referral items/s: POST -> event on the topic -> Send API call.
+        if (phases.contains("e2e")) {
         ServiceProcess all = service(target, "all", config(kafka, postgres, graph, rules, "ingress,normalizer,replier"));
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> eventAt = new ConcurrentHashMap<>();
@@ -141,8 +146,10 @@ public final class Benchmark {
                 "goal <= 300 MiB"));
         watcher.interrupt();
         all.close();
+        }
 
         // 3. Normalizer: drain a backlog of 200,000 referral items into PostgreSQL.
+        if (phases.contains("normalizer")) {
         int records = Integer.getInteger("bench.norm.records", 4000);
         int itemsPerRecord = 50;
         produceBacklog(kafka.bootstrapServers(), load, records, itemsPerRecord);
@@ -166,6 +173,7 @@ public final class Benchmark {
         rows.add(row("Normalizer, backlog of " + fmt(expected) + " items into PostgreSQL", fmt(expected / seconds) + " items/s",
                 String.format("goal >= 5,000; %.1f s; RSS %s (peak %s)", seconds, mib(normRss[0]), mib(normRss[1]))));
         normalizer.close();
+        }
 
         String table = table(rows);
         System.out.println(table);
@@ -196,8 +204,17 @@ public final class Benchmark {
     private static ServiceProcess service(Path target, String name, Map<String, String> config)
             throws IOException, InterruptedException {
         log("starting the service (" + config.get("igme.roles") + ")");
+        List<String> options = new ArrayList<>(List.of(JVM_OPTIONS));
+        if (Boolean.getBoolean("bench.profile")) {
+            // JDK Flight Recorder, written when the service stops: open with `jfr print` or JMC
+            options.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + target.resolve("bench-service-" + name + ".jfr").toAbsolutePath());
+        }
+        if (Boolean.getBoolean("bench.nmt")) {
+            options.add("-XX:NativeMemoryTracking=summary");
+        }
         return new ServiceProcess(ServiceProcess.packagedJar(), config, target.resolve("bench-service-" + name + ".log"))
-                .start(JVM_OPTIONS);
+                .start(options.toArray(String[]::new));
     }
 
     private static int port(ServiceProcess service) {
