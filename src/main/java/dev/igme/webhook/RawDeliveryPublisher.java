@@ -1,22 +1,25 @@
 package dev.igme.webhook;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
- * Writes a delivery, unchanged, to {@code instagram.webhook.raw}. The returned {@link Uni}
- * completes only when the broker has acknowledged the record (producer {@code acks=all},
- * idempotence on, see application.properties), and fails when it refused or the producer gave up.
+ * Writes a delivery, unchanged, to {@code instagram.webhook.raw}. The returned stage completes
+ * only when the broker has acknowledged the record (producer {@code acks=all}, idempotence on, see
+ * application.properties), and fails when it refused, the producer gave up, or the channel could
+ * not take the record.
  */
 @ApplicationScoped
 public class RawDeliveryPublisher {
@@ -25,15 +28,17 @@ public class RawDeliveryPublisher {
     public static final String CHANNEL = "webhook-raw-out";
     public static final String TOPIC = "instagram.webhook.raw";
 
-    private final MutinyEmitter<byte[]> emitter;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final Emitter<byte[]> emitter;
 
     public RawDeliveryPublisher(
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-            MutinyEmitter<byte[]> emitter) {
+            Emitter<byte[]> emitter) {
         this.emitter = emitter;
     }
 
-    public Uni<Void> publish(RawDelivery delivery) {
+    public CompletionStage<Void> publish(RawDelivery delivery) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(RawDelivery.Headers.DELIVERY_ID, utf8(delivery.deliveryId()));
         headers.add(RawDelivery.Headers.RECEIVED_AT, utf8(delivery.receivedAt().toString()));
@@ -42,7 +47,24 @@ public class RawDeliveryPublisher {
                 .withHeaders(headers)
                 .withTimestamp(delivery.receivedAt())
                 .build();
-        return Uni.createFrom().deferred(() -> emitter.sendMessage(Message.of(delivery.body()).addMetadata(metadata)));
+        // plain callbacks instead of a reactive chain: the connector acks the message when the
+        // broker acknowledged the record and nacks it when the producer failed
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        Message<byte[]> message = Message.of(delivery.body(), Metadata.of(metadata),
+                () -> {
+                    acknowledged.complete(null);
+                    return DONE;
+                },
+                failure -> {
+                    acknowledged.completeExceptionally(failure);
+                    return DONE;
+                });
+        try {
+            emitter.send(message);
+        } catch (RuntimeException overflowOrCancelled) {
+            acknowledged.completeExceptionally(overflowOrCancelled);
+        }
+        return acknowledged;
     }
 
     private static byte[] utf8(String value) {

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -21,8 +23,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
-import io.smallrye.mutiny.TimeoutException;
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * What the webhook endpoint does, apart from HTTP: the subscription handshake, and for a POST
@@ -62,21 +63,25 @@ public class WebhookIngress {
     private final byte[] verifyToken;
     private final SignatureVerifier verifier;
     private final RawDeliveryPublisher publisher;
+    /** Ack timeouts as event-loop timers: no extra thread, and cancelled when the broker answers. */
+    private final Vertx timers;
     private final IgmeConfig.Webhook config;
     private final Clock clock;
 
     @Inject
-    public WebhookIngress(IgmeConfig config, RawDeliveryPublisher publisher, Roles roles) {
-        this(config.webhook(), publisher, Clock.systemUTC(), roles.has(Role.INGRESS));
+    public WebhookIngress(IgmeConfig config, RawDeliveryPublisher publisher, Vertx vertx, Roles roles) {
+        this(config.webhook(), publisher, vertx, Clock.systemUTC(), roles.has(Role.INGRESS));
     }
 
     WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Clock clock) {
-        this(config, publisher, clock, true);
+        this(config, publisher, null, clock, true);
     }
 
-    private WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Clock clock, boolean enabled) {
+    private WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Vertx vertx, Clock clock,
+            boolean enabled) {
         this.enabled = enabled;
         this.publisher = publisher;
+        this.timers = vertx;
         this.config = config;
         this.clock = clock;
         if (!enabled) {
@@ -146,31 +151,47 @@ public class WebhookIngress {
     /**
      * @param signatureHeaders every {@code X-Hub-Signature-256} value of the request; exactly one
      *        is allowed
+     * @return completes, never exceptionally, with the outcome to answer: {@code STORED} only
+     *         after the broker's acknowledgement, {@code NOT_STORED} when it refused or did not
+     *         acknowledge within {@code igme.webhook.ack-timeout}
      */
-    public Uni<Outcome> receive(List<String> signatureHeaders, byte[] body) {
+    public CompletionStage<Outcome> receive(List<String> signatureHeaders, byte[] body) {
         String signature = signatureHeaders != null && signatureHeaders.size() == 1 ? signatureHeaders.get(0) : null;
         if (!verifier.verify(signature, body)) {
             Log.debugf("Refused a delivery of %d bytes: %s", body.length, signature == null
                     ? "no single X-Hub-Signature-256 header" : "X-Hub-Signature-256 matches no configured app secret");
-            return Uni.createFrom().item(new Outcome(Outcome.Status.BAD_SIGNATURE, null)).invoke(WebhookIngress::count);
+            Outcome refused = new Outcome(Outcome.Status.BAD_SIGNATURE, null);
+            count(refused);
+            return CompletableFuture.completedFuture(refused);
         }
         RawDelivery delivery = new RawDelivery(newDeliveryId(), Instant.now(clock), signature, body);
         MDC.put("deliveryId", delivery.deliveryId());
         long start = System.nanoTime();
-        return publisher.publish(delivery)
-                .ifNoItem().after(config.ackTimeout()).fail()
-                .map(ignored -> new Outcome(Outcome.Status.STORED, delivery.deliveryId()))
-                .onFailure().recoverWithItem(failure -> {
-                    String reason = failure instanceof TimeoutException
-                            ? "no broker acknowledgement within " + config.ackTimeout().toMillis() + " ms"
-                            : "broker refused the record: " + failure.getMessage();
-                    Log.warnf("Delivery %s (%d bytes) not stored, answering 503 so Meta retries: %s",
-                            delivery.deliveryId(), body.length, reason);
-                    return new Outcome(Outcome.Status.NOT_STORED, delivery.deliveryId());
-                })
-                .invoke(outcome -> ACK_LATENCY.record(System.nanoTime() - start, TimeUnit.NANOSECONDS))
-                .invoke(outcome -> Log.debugf("Delivery %s of %d bytes: %s", delivery.deliveryId(), body.length,
-                        outcome.status()))
-                .invoke(WebhookIngress::count);
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        // whichever comes first, the broker's answer or the timeout, settles the delivery
+        long timer = timers.setTimer(config.ackTimeout().toMillis(), fired -> settle(answer, delivery, start,
+                "no broker acknowledgement within " + config.ackTimeout().toMillis() + " ms"));
+        publisher.publish(delivery).whenComplete((stored, failure) -> {
+            timers.cancelTimer(timer);
+            settle(answer, delivery, start, failure == null ? null : "broker refused the record: " + failure.getMessage());
+        });
+        return answer;
+    }
+
+    /** @param notStoredReason null when the broker acknowledged the delivery */
+    private void settle(CompletableFuture<Outcome> answer, RawDelivery delivery, long start, String notStoredReason) {
+        Outcome outcome = new Outcome(notStoredReason == null ? Outcome.Status.STORED : Outcome.Status.NOT_STORED,
+                delivery.deliveryId());
+        if (!answer.complete(outcome)) {
+            return; // settled already: the broker answered after the timeout, or the other way round
+        }
+        ACK_LATENCY.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        count(outcome);
+        if (notStoredReason != null) {
+            Log.warnf("Delivery %s (%d bytes) not stored, answering 503 so Meta retries: %s",
+                    delivery.deliveryId(), delivery.body().length, notStoredReason);
+        } else {
+            Log.debugf("Delivery %s of %d bytes stored", delivery.deliveryId(), delivery.body().length);
+        }
     }
 }

@@ -1,0 +1,87 @@
+package dev.igme.webhook;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.igme.config.IgmeConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * {@code POST /webhooks/instagram}, Meta's deliveries. A plain Vert.x route rather than a REST
+ * resource: this is the one hot path, and a profile at full load put a fifth of the event loop in
+ * REST's request and body handling and in the context propagation of its reactive chain. HTTP in,
+ * {@link WebhookIngress} call, HTTP out; every answer is {@code text/plain} and nothing from the
+ * request is reflected. The subscription handshake (GET) stays in {@link WebhookResource}.
+ */
+@ApplicationScoped
+public class WebhookRoute {
+
+    public static final String PATH = "/webhooks/instagram";
+    static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
+    static final String DELIVERY_ID_HEADER = "X-Igme-Delivery-Id";
+    private static final String TEXT = "text/plain;charset=UTF-8";
+
+    private final WebhookIngress ingress;
+    private final long maxBodyBytes;
+    private final String retryAfterSeconds;
+
+    public WebhookRoute(WebhookIngress ingress, IgmeConfig config) {
+        this.ingress = ingress;
+        this.maxBodyBytes = config.webhook().maxBodySize().asLongValue();
+        this.retryAfterSeconds = Long.toString(Math.max(1, config.webhook().retryAfter().toSeconds()));
+    }
+
+    void register(@Observes Router router) {
+        // BodyHandler answers 413 for a declared Content-Length over the limit before reading, and
+        // stops a chunked body as soon as it passes the limit: nothing oversized is buffered.
+        router.post(PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setPreallocateBodyBuffer(true))
+                .handler(this::receive);
+    }
+
+    private void receive(RoutingContext request) {
+        HttpServerResponse response = request.response();
+        if (!ingress.enabled()) {
+            end(response.setStatusCode(404), "this instance does not have the ingress role");
+            return;
+        }
+        byte[] body = request.body().buffer() == null ? new byte[0] : request.body().buffer().getBytes();
+        Context context = Vertx.currentContext();
+        ingress.receive(request.request().headers().getAll(SIGNATURE_HEADER), body).whenComplete((outcome, failure) -> {
+            if (context == null || Vertx.currentContext() == context) {
+                answer(response, outcome, failure);
+            } else {
+                context.runOnContext(ignored -> answer(response, outcome, failure));
+            }
+        });
+    }
+
+    private void answer(HttpServerResponse response, WebhookIngress.Outcome outcome, Throwable failure) {
+        if (response.ended() || response.closed()) {
+            return; // Meta gave up on this request; it retries, and the delivery id dedupes downstream
+        }
+        if (failure != null) {
+            // WebhookIngress settles every delivery with an outcome; this is a bug, not a refusal
+            response.putHeader("Retry-After", retryAfterSeconds);
+            end(response.setStatusCode(503), "delivery not stored, retry later");
+            return;
+        }
+        switch (outcome.status()) {
+            case STORED -> response.setStatusCode(200).putHeader(DELIVERY_ID_HEADER, outcome.deliveryId()).end();
+            case BAD_SIGNATURE -> end(response.setStatusCode(401), "missing or invalid " + SIGNATURE_HEADER);
+            case NOT_STORED -> end(response.setStatusCode(503)
+                    .putHeader("Retry-After", retryAfterSeconds)
+                    .putHeader(DELIVERY_ID_HEADER, outcome.deliveryId()), "delivery not stored, retry later");
+        }
+    }
+
+    private static void end(HttpServerResponse response, String text) {
+        response.putHeader(HttpHeaders.CONTENT_TYPE, TEXT).end(text);
+    }
+}
