@@ -48,8 +48,11 @@ public final class Benchmark {
 
     private static final String SECRET = "bench-app-secret";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The JVM flags of both the service and the baseline: a container with a 384 MiB limit. */
-    static final String[] JVM_OPTIONS = {"-Xmx160m", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m",
+    /**
+     * The JVM flags of both the service and the baseline: docker/Dockerfile's JAVA_OPTS (checked
+     * by DeploymentFilesTest) with the heap fixed instead of sized from the container's limit.
+     */
+    public static final String[] JVM_OPTIONS = {"-Xmx128m", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m",
             "-Xss512k", "-XX:MaxDirectMemorySize=96m", "-XX:+UseG1GC"};
 
     private Benchmark() {
@@ -117,11 +120,12 @@ public final class Benchmark {
                         median(ratios), ratios.stream().map(r -> String.format("%.2f", r)).toList(), rates(serviceRates), refused)));
         log("ack latency at half the maximum");
         double half = maxRate / 2;
-        LoadGenerator.Result ack = load.openLoop(port(ingress), half, phase, () -> load.mixed("bench-load-"), null);
+        LoadGenerator.Result ack = load.openLoop(port(ingress), half, phase,
+                LoadGenerator.pool(() -> load.mixed("bench-load-"), 5000), null);
         rows.add(row("Ack latency at " + fmt(half) + " deliveries/s (half max)", percentiles(ack),
                 "goal p99 <= 50 ms; non-200 " + ack.other()));
-        long[] ingressRss = ingress.residentKib();
-        rows.add(row("RSS, ingress-only service under load", mib(ingressRss[0]) + " (peak " + mib(ingressRss[1]) + ")", String.join(" ", JVM_OPTIONS)));
+        long[] ingressRss = memory(ingress, target, "ingress");
+        rows.add(row("RSS, ingress-only service under load", rss(ingressRss), String.join(" ", JVM_OPTIONS)));
         ingress.close();
         baseline.destroy();
         }
@@ -138,7 +142,7 @@ public final class Benchmark {
         log("end to end at 1,000 referral items/s");
         LoadGenerator.Result e2eLoad = load.openLoop(port(all), 100, phase, () -> load.referrals("bench-e2e-", 10), sentAt);
         Thread.sleep(15000);
-        long[] allRss = all.residentKib();
+        long[] allRss = memory(all, target, "all");
         List<Long> toEvent = new ArrayList<>();
         List<Long> toSend = new ArrayList<>();
         for (Map.Entry<String, Long> sent : sentAt.entrySet()) {
@@ -160,7 +164,7 @@ public final class Benchmark {
         rows.add(row("POST -> attribution event, 1,000 items/s", percentiles(toEvent) + " (" + toEvent.size() + "/" + sentAt.size() + ")",
                 "goal p99 <= 500 ms; webhook non-200 " + e2eLoad.other()));
         rows.add(row("POST -> Send API call, 1,000 items/s", percentiles(toSend) + " (" + toSend.size() + "/" + sentAt.size() + ")", ""));
-        rows.add(row("RSS, all-roles service after that load", mib(allRss[0]) + " (peak " + mib(allRss[1]) + ")",
+        rows.add(row("RSS, all-roles service after that load", rss(allRss),
                 "goal <= 300 MiB"));
         watcher.interrupt();
         all.close();
@@ -187,9 +191,9 @@ public final class Benchmark {
             }
         }
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-        long[] normRss = normalizer.residentKib();
+        long[] normRss = memory(normalizer, target, "normalizer");
         rows.add(row("Normalizer, backlog of " + fmt(expected) + " items into PostgreSQL", fmt(expected / seconds) + " items/s",
-                String.format("goal >= 5,000; %.1f s; RSS %s (peak %s)", seconds, mib(normRss[0]), mib(normRss[1]))));
+                String.format("goal >= 5,000; %.1f s; RSS %s", seconds, rss(normRss))));
         normalizer.close();
         }
 
@@ -235,6 +239,17 @@ public final class Benchmark {
         }
         return new ServiceProcess(ServiceProcess.packagedJar(), config, target.resolve("bench-service-" + name + ".log"))
                 .start(options.toArray(String[]::new));
+    }
+
+    /** RSS now and peak, in KiB; with -Dbench.nmt=true also the JVM's own account of its native memory. */
+    private static long[] memory(ServiceProcess service, Path target, String name) throws IOException, InterruptedException {
+        if (Boolean.getBoolean("bench.nmt")) {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            new ProcessBuilder(jcmd.toString(), Long.toString(service.pid()), "VM.native_memory", "summary")
+                    .redirectErrorStream(true).redirectOutput(target.resolve("bench-service-" + name + "-nmt.txt").toFile())
+                    .start().waitFor();
+        }
+        return service.residentKib();
     }
 
     private static int port(ServiceProcess service) {
@@ -345,6 +360,10 @@ public final class Benchmark {
 
     private static String ms(long nanos) {
         return String.format("%.1f ms", nanos / 1e6);
+    }
+
+    private static String rss(long[] kib) {
+        return mib(kib[0]) + " (peak " + mib(kib[1]) + "; anonymous " + mib(kib[2]) + ", file-backed " + mib(kib[3]) + ")";
     }
 
     private static String mib(long kib) {

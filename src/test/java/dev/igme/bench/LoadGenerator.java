@@ -64,6 +64,20 @@ final class LoadGenerator {
         this.secret = secret;
     }
 
+    /**
+     * {@code size} deliveries made now and handed out in turn: for rates where making and signing
+     * each delivery on the sending thread would slow the generator down and count as the service's
+     * latency.
+     */
+    static Supplier<Delivery> pool(Supplier<Delivery> deliveries, int size) {
+        Delivery[] made = new Delivery[size];
+        for (int i = 0; i < size; i++) {
+            made[i] = deliveries.get();
+        }
+        AtomicLong next = new AtomicLong();
+        return () -> made[(int) (next.getAndIncrement() % size)];
+    }
+
     /** A realistic mixed delivery; its referrals' refs start with {@code refPrefix}. */
     Delivery mixed(String refPrefix) {
         ThreadLocalRandom random = ThreadLocalRandom.current();

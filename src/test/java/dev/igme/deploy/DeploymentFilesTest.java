@@ -377,6 +377,18 @@ class DeploymentFilesTest {
         assertTrue(Files.readString(Path.of(".dockerignore")).contains("target/"));
     }
 
+    @Test
+    void theBenchmarkMeasuresTheJvmFlagsTheImageShips() throws IOException {
+        Matcher javaOpts = Pattern.compile("ENV JAVA_OPTS=\"([^\"]*)\"").matcher(Files.readString(DOCKER.resolve("Dockerfile")));
+        assertTrue(javaOpts.find(), "the Dockerfile sets JAVA_OPTS");
+        List<String> shipped = List.of(javaOpts.group(1).replace("\\\n", " ").trim().split("\\s+"));
+        for (String flag : dev.igme.bench.Benchmark.JVM_OPTIONS) {
+            if (!flag.startsWith("-Xmx")) { // the image sizes the heap from the container's limit instead
+                assertTrue(shipped.contains(flag), "the image runs with " + flag + " like the benchmark: " + shipped);
+            }
+        }
+    }
+
     private static Map<String, EnvVar> env(Container c) {
         return c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
     }

@@ -115,18 +115,21 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Resident and peak resident memory in KiB, from /proc. */
+    /**
+     * Memory in KiB, from /proc: resident now, peak resident, and the resident part that is
+     * anonymous (heap, metaspace, malloc) and file-backed (the JVM's own code, the modules image).
+     */
     public long[] residentKib() throws IOException {
-        long rss = 0;
-        long peak = 0;
+        long[] kib = new long[4];
+        String[] fields = {"VmRSS:", "VmHWM:", "RssAnon:", "RssFile:"};
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                rss = Long.parseLong(line.replaceAll("\\D", ""));
-            } else if (line.startsWith("VmHWM:")) {
-                peak = Long.parseLong(line.replaceAll("\\D", ""));
+            for (int i = 0; i < fields.length; i++) {
+                if (line.startsWith(fields[i])) {
+                    kib[i] = Long.parseLong(line.replaceAll("\\D", ""));
+                }
             }
         }
-        return new long[] {rss, peak};
+        return kib;
     }
 
     @Override
