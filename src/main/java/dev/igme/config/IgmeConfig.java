@@ -168,5 +168,13 @@ public interface IgmeConfig {
         /** The {@code Retry-After} sent with a 503. */
         @WithDefault("5s")
         Duration retryAfter();
+
+        /**
+         * Body bytes of deliveries that may wait for the broker's acknowledgement at once. When a
+         * slow or stalled broker lets more pile up, further deliveries get 503 at once (Meta
+         * retries them) instead of filling the heap. At a normal pace only a few hundred KiB wait.
+         */
+        @WithDefault("32M")
+        MemorySize maxPendingSize();
     }
 }

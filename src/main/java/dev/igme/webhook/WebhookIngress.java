@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
@@ -65,6 +66,9 @@ public class WebhookIngress {
     private final RawDeliveryPublisher publisher;
     /** Ack timeouts as event-loop timers: no extra thread, and cancelled when the broker answers. */
     private final Vertx timers;
+    /** Body bytes handed to the producer and not yet acknowledged or failed. */
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final long maxPendingBytes;
     private final IgmeConfig.Webhook config;
     private final Clock clock;
 
@@ -73,8 +77,8 @@ public class WebhookIngress {
         this(config.webhook(), publisher, vertx, Clock.systemUTC(), roles.has(Role.INGRESS));
     }
 
-    WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Clock clock) {
-        this(config, publisher, null, clock, true);
+    WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Vertx vertx, Clock clock) {
+        this(config, publisher, vertx, clock, true);
     }
 
     private WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Vertx vertx, Clock clock,
@@ -82,6 +86,7 @@ public class WebhookIngress {
         this.enabled = enabled;
         this.publisher = publisher;
         this.timers = vertx;
+        this.maxPendingBytes = config.maxPendingSize().asLongValue();
         this.config = config;
         this.clock = clock;
         if (!enabled) {
@@ -168,10 +173,18 @@ public class WebhookIngress {
         MDC.put("deliveryId", delivery.deliveryId());
         long start = System.nanoTime();
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        long pending = pendingBytes.addAndGet(body.length);
+        if (pending > maxPendingBytes && pending > body.length) { // one delivery alone always gets its chance
+            long waiting = pendingBytes.addAndGet(-body.length);
+            settle(answer, delivery, start, waiting + " bytes of earlier deliveries are still waiting for the broker"
+                    + " (igme.webhook.max-pending-size)");
+            return answer;
+        }
         // whichever comes first, the broker's answer or the timeout, settles the delivery
         long timer = timers.setTimer(config.ackTimeout().toMillis(), fired -> settle(answer, delivery, start,
                 "no broker acknowledgement within " + config.ackTimeout().toMillis() + " ms"));
         publisher.publish(delivery).whenComplete((stored, failure) -> {
+            pendingBytes.addAndGet(-body.length);
             timers.cancelTimer(timer);
             settle(answer, delivery, start, failure == null ? null : "broker refused the record: " + failure.getMessage());
         });

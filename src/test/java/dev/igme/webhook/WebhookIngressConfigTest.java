@@ -20,7 +20,7 @@ class WebhookIngressConfigTest {
     @Test
     void missingVerifyTokenIsNamed() {
         var e = assertThrows(IllegalStateException.class,
-                () -> new WebhookIngress(config(Optional.empty(), Optional.of(List.of("s"))), null, Clock.systemUTC()));
+                () -> new WebhookIngress(config(Optional.empty(), Optional.of(List.of("s"))), null, null, Clock.systemUTC()));
         assertTrue(e.getMessage().contains("igme.webhook.verify-token"), e.getMessage());
         assertTrue(e.getMessage().contains("IGME_WEBHOOK_VERIFY_TOKEN"), e.getMessage());
     }
@@ -28,26 +28,26 @@ class WebhookIngressConfigTest {
     @Test
     void blankVerifyTokenCountsAsMissing() {
         var e = assertThrows(IllegalStateException.class,
-                () -> new WebhookIngress(config(Optional.of("  "), Optional.of(List.of("s"))), null, Clock.systemUTC()));
+                () -> new WebhookIngress(config(Optional.of("  "), Optional.of(List.of("s"))), null, null, Clock.systemUTC()));
         assertTrue(e.getMessage().contains("igme.webhook.verify-token"), e.getMessage());
     }
 
     @Test
     void missingAppSecretIsNamed() {
         var e = assertThrows(IllegalStateException.class,
-                () -> new WebhookIngress(config(Optional.of("t"), Optional.empty()), null, Clock.systemUTC()));
+                () -> new WebhookIngress(config(Optional.of("t"), Optional.empty()), null, null, Clock.systemUTC()));
         assertTrue(e.getMessage().contains("igme.webhook.app-secrets"), e.getMessage());
         var blank = assertThrows(IllegalStateException.class,
-                () -> new WebhookIngress(config(Optional.of("t"), Optional.of(List.of(" "))), null, Clock.systemUTC()));
+                () -> new WebhookIngress(config(Optional.of("t"), Optional.of(List.of(" "))), null, null, Clock.systemUTC()));
         assertTrue(blank.getMessage().contains("igme.webhook.app-secrets"), blank.getMessage());
     }
 
     @Test
     void tokenAndSecretAreEnough() {
-        assertDoesNotThrow(() -> new WebhookIngress(config(Optional.of("t"), Optional.of(List.of("s"))), null, Clock.systemUTC()));
+        assertDoesNotThrow(() -> new WebhookIngress(config(Optional.of("t"), Optional.of(List.of("s"))), null, null, Clock.systemUTC()));
     }
 
-    private static IgmeConfig.Webhook config(Optional<String> token, Optional<List<String>> secrets) {
+    static IgmeConfig.Webhook config(Optional<String> token, Optional<List<String>> secrets) {
         return new IgmeConfig.Webhook() {
             public Optional<String> verifyToken() {
                 return token;
@@ -67,6 +67,10 @@ class WebhookIngressConfigTest {
 
             public Duration retryAfter() {
                 return Duration.ofSeconds(5);
+            }
+
+            public MemorySize maxPendingSize() {
+                return new MemorySize(java.math.BigInteger.valueOf(1L << 20));
             }
         };
     }
