@@ -31,6 +31,8 @@ import kafka.server.KafkaRaftServer;
 public final class KafkaBroker implements AutoCloseable {
 
     private final Path dataDir;
+    /** A temporary data directory of our own, deleted on close. */
+    private boolean scratch;
     private final int port;
     private final int controllerPort;
     private final String clusterId;
@@ -45,11 +47,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** A broker on free ports with a fresh temporary log directory. */
     public static KafkaBroker onFreePorts() {
-        try {
-            return new KafkaBroker(Files.createTempDirectory("igme-kafka"), 0, 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        KafkaBroker result = new KafkaBroker(ScratchDirectory.create("igme-kafka"), 0, 0);
+        result.scratch = true;
+        return result;
     }
 
     public synchronized KafkaBroker start() {
@@ -135,6 +135,9 @@ public final class KafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        if (scratch) {
+            ScratchDirectory.delete(dataDir);
+        }
     }
 
     private Properties brokerProperties() {

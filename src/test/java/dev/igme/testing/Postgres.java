@@ -22,6 +22,8 @@ public final class Postgres implements AutoCloseable {
     public static final String PASSWORD = "postgres";
 
     private final Path dataDir;
+    /** A temporary data directory of our own, deleted on close. */
+    private boolean scratch;
     private final int port;
     private EmbeddedPostgres server;
 
@@ -31,11 +33,9 @@ public final class Postgres implements AutoCloseable {
     }
 
     public static Postgres onFreePort() {
-        try {
-            return new Postgres(Files.createTempDirectory("igme-pg"), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Postgres result = new Postgres(ScratchDirectory.create("igme-pg"), 0);
+        result.scratch = true;
+        return result;
     }
 
     public synchronized Postgres start() {
@@ -85,5 +85,8 @@ public final class Postgres implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        if (scratch) {
+            ScratchDirectory.delete(dataDir);
+        }
     }
 }
