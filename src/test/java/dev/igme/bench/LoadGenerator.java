@@ -197,7 +197,24 @@ final class LoadGenerator {
             });
         }
         finished.tryAcquire((int) total, 60, TimeUnit.SECONDS);
+        logStalls(latencies, interval);
         return new Result(ok.get(), other.get(), (System.nanoTime() - start) / 1e9, latencies);
+    }
+
+    /** When in the run the slow answers came: the worst latency of each 250 ms window over 50 ms. */
+    private static void logStalls(long[] latencies, double interval) {
+        int perWindow = Math.max(1, (int) (250e6 / interval));
+        StringBuilder stalls = new StringBuilder();
+        for (int from = 0; from < latencies.length; from += perWindow) {
+            long worst = 0;
+            for (int i = from; i < Math.min(latencies.length, from + perWindow); i++) {
+                worst = Math.max(worst, latencies[i]);
+            }
+            if (worst > 50_000_000L) {
+                stalls.append(String.format(" %.2fs:%dms", from * interval / 1e9, worst / 1_000_000));
+            }
+        }
+        System.out.println("[bench] windows of 250 ms with an answer slower than 50 ms:" + (stalls.length() == 0 ? " none" : stalls));
     }
 
     /** Posts; like Meta, retries (up to 3 times) what is not answered 200, and reports the last status. */
