@@ -50,8 +50,6 @@ public class ReplyDispatcher {
     private final Clock clock;
     private final IgmeConfig.Reply config;
     private final boolean replier;
-    /** Set at shutdown: the pool closes before the scheduler stops ticking. */
-    private volatile boolean stopping;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
@@ -73,9 +71,11 @@ public class ReplyDispatcher {
     }
 
     @Scheduled(every = "${igme.reply.dispatch-interval:1s}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            // not once shutdown began: the database pool closes before the scheduler stops ticking
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> tick() {
-        if (!replier || stopping) {
+        if (!replier) {
             return Uni.createFrom().voidItem();
         }
         return dispatch().onFailure().invoke(e -> Log.warnf("Reply dispatch failed: %s", e.toString()))
@@ -237,9 +237,5 @@ public class ReplyDispatcher {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("reply " + reply.id() + " holds invalid quick replies", e);
         }
-    }
-
-    void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
-        stopping = true;
     }
 }

@@ -42,8 +42,6 @@ public class ReplyRules {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final boolean replier;
-    /** Set at shutdown: the pool closes before the scheduler stops ticking. */
-    private volatile boolean stopping;
     private volatile List<ReplyRule> current = List.of();
     private volatile boolean loaded;
 
@@ -143,9 +141,11 @@ public class ReplyRules {
     }
 
     @Scheduled(every = "${igme.reply.rules-refresh-interval:10s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            // not once shutdown began: the database pool closes before the scheduler stops ticking
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> refresh() {
-        if (!replier || stopping) {
+        if (!replier) {
             return Uni.createFrom().voidItem(); // only the replier decides with the cached rules
         }
         return load().replaceWithVoid()
@@ -186,9 +186,5 @@ public class ReplyRules {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    void onShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
-        stopping = true;
     }
 }
