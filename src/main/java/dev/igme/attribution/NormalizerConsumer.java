@@ -1,7 +1,6 @@
 package dev.igme.attribution;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.conversation.ConversationTouch;
+import dev.igme.config.BatchRetry;
 import dev.igme.webhook.RawDelivery;
 import io.micrometer.core.instrument.Metrics;
 import io.quarkus.logging.Log;
@@ -70,12 +70,8 @@ public class NormalizerConsumer {
         // Parsing a batch (up to 16 MiB of JSON) is CPU work: off the event loop, once per batch.
         return Uni.createFrom().item(() -> normalizeAll(records))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(deliveries -> Uni.createFrom().deferred(() -> process(deliveries))
-                        .onFailure().invoke(failure -> Log.warnf(
-                                "Batch of %d raw deliveries not processed yet, retrying (nothing is skipped): %s",
-                                deliveries.size(), failure.toString()))
-                        .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).withJitter(0.2)
-                        .indefinitely());
+                .chain(deliveries -> BatchRetry.untilDone(() -> process(deliveries),
+                        "Batch of " + deliveries.size() + " raw deliveries"));
     }
 
     private List<Delivery> normalizeAll(ConsumerRecords<String, byte[]> records) {

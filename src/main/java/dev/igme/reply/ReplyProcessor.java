@@ -19,6 +19,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.attribution.AttributionEvent;
+import dev.igme.config.BatchRetry;
 import dev.igme.config.IgmeConfig;
 import dev.igme.conversation.Conversation;
 import dev.igme.graph.Accounts;
@@ -69,11 +70,8 @@ public class ReplyProcessor {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().deferred(() -> decideAndRecord(events))
-                .onFailure().invoke(e -> Log.warnf("Reply decisions for %d attributions not recorded yet, retrying: %s",
-                        events.size(), e.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(30)).withJitter(0.2)
-                .indefinitely();
+        return BatchRetry.untilDone(() -> decideAndRecord(events),
+                "Reply decisions for " + events.size() + " attributions");
     }
 
     /**
