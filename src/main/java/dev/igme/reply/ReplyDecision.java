@@ -66,8 +66,7 @@ public final class ReplyDecision {
             skip = SkipReason.STANDBY;
         } else if (c.account().isEmpty()) {
             skip = SkipReason.ACCOUNT_NOT_CONFIGURED;
-        } else if (c.account().get().paused()
-                || c.account().get().tokenFingerprint().equals(c.pausedTokenFingerprint())) {
+        } else if (c.account().get().pausedFor(c.pausedTokenFingerprint())) {
             skip = SkipReason.ACCOUNT_PAUSED;
         } else if (!window.openAt(c.now(), c.margin())) {
             skip = SkipReason.WINDOW_CLOSED;

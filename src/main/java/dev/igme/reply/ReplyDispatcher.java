@@ -142,7 +142,7 @@ public class ReplyDispatcher {
         if (account == null) {
             return outbox.markFinal(reply.id(), "FAILED_ACCOUNT_NOT_CONFIGURED", "the account is no longer configured");
         }
-        if (account.paused() || account.tokenFingerprint().equals(reply.pausedTokenFingerprint())) {
+        if (account.pausedFor(reply.pausedTokenFingerprint())) {
             return outbox.markFinal(reply.id(), "SKIPPED_ACCOUNT_PAUSED", "the account is paused");
         }
         MessagingWindow window = MessagingWindow.after(reply.lastInboundAt());
