@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.igme.api.QueryParams;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
@@ -31,7 +32,7 @@ public class AttributionRepository implements PanacheRepositoryBase<Attribution,
             params.and("ref", query.ref());
         }
         if (query.refPrefix() != null) {
-            String pattern = likeEscape(query.refPrefix()) + "%";
+            String pattern = QueryParams.likePrefix(query.refPrefix());
             where.add("ref like :prefix escape '!'");
             if (query.refPrefix().length() <= INDEXED_PREFIX) {
                 where.add("left(ref, " + INDEXED_PREFIX + ") like :prefix escape '!'");
@@ -58,9 +59,5 @@ public class AttributionRepository implements PanacheRepositoryBase<Attribution,
         return find(hql, Sort.descending("occurredAt", "attributionId"), params)
                 .range(0, query.limit() - 1)
                 .list();
-    }
-
-    private static String likeEscape(String value) {
-        return value.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.igme.api.QueryParams;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
@@ -26,8 +27,8 @@ public class ReplyRepository implements PanacheRepositoryBase<Reply, Long> {
         Parameters params = new Parameters();
         if (status != null) {
             if (status.endsWith("*")) {
-                where.add("status like :status");
-                params.and("status", status.substring(0, status.length() - 1).replace("%", "").replace("_", "\\_") + "%");
+                where.add("status like :status escape '!'");
+                params.and("status", QueryParams.likePrefix(status.substring(0, status.length() - 1)));
             } else {
                 where.add("status = :status");
                 params.and("status", status);
