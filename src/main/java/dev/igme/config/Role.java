@@ -18,6 +18,11 @@ public enum Role {
 
     public static final String PROPERTY = "igme.roles";
 
+    /** The normalizer and replier keep their state in PostgreSQL; the ingress needs Kafka only. */
+    public static boolean useDatabase(Set<Role> roles) {
+        return roles.contains(NORMALIZER) || roles.contains(REPLIER);
+    }
+
     /** Parses {@code ingress,normalizer}; a blank value means all roles. */
     public static Set<Role> parse(String value) {
         if (value == null || value.isBlank()) {

@@ -31,7 +31,7 @@ public class RoleChannels implements ConfigSourceFactory {
                 properties.put("mp.messaging.incoming." + channel + ".enabled", "false");
             }
         });
-        if (!roles.contains(Role.NORMALIZER) && !roles.contains(Role.REPLIER)) {
+        if (!Role.useDatabase(roles)) {
             // the read API lives on the instances that hold the database (see DatabaseRoleApiFilter)
             properties.put("quarkus.hibernate-orm.active", "false");
         }

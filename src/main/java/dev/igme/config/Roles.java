@@ -22,7 +22,7 @@ public class Roles {
 
     /** The normalizer and replier keep their state in PostgreSQL; an ingress-only instance never connects. */
     public boolean usesDatabase() {
-        return has(Role.NORMALIZER) || has(Role.REPLIER);
+        return Role.useDatabase(roles);
     }
 
     public Set<Role> all() {
