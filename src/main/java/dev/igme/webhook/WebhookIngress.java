@@ -4,10 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -20,6 +24,7 @@ import dev.igme.config.Role;
 import dev.igme.config.Roles;
 import org.jboss.logging.MDC;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -69,12 +74,12 @@ public class WebhookIngress {
     /** Body bytes handed to the producer and not yet acknowledged or failed. */
     private final AtomicLong pendingBytes = new AtomicLong();
     private final long maxPendingBytes;
-    private final IgmeConfig.Webhook config;
+    private final long ackTimeoutMillis;
     private final Clock clock;
 
     @Inject
-    public WebhookIngress(IgmeConfig config, RawDeliveryPublisher publisher, Vertx vertx, Roles roles) {
-        this(config.webhook(), publisher, vertx, Clock.systemUTC(), roles.has(Role.INGRESS));
+    public WebhookIngress(IgmeConfig config, RawDeliveryPublisher publisher, Vertx vertx, Clock clock, Roles roles) {
+        this(config.webhook(), publisher, vertx, clock, roles.has(Role.INGRESS));
     }
 
     WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Vertx vertx, Clock clock) {
@@ -87,7 +92,7 @@ public class WebhookIngress {
         this.publisher = publisher;
         this.timers = vertx;
         this.maxPendingBytes = config.maxPendingSize().asLongValue();
-        this.config = config;
+        this.ackTimeoutMillis = config.ackTimeout().toMillis();
         this.clock = clock;
         if (!enabled) {
             // not an ingress instance: the endpoint answers 404 and needs no secrets
@@ -108,19 +113,21 @@ public class WebhookIngress {
         this.verifier = new SignatureVerifier(secrets);
     }
 
+    /** What the webhook answers (404) on an instance without the ingress role. */
+    public static final String NOT_AN_INGRESS = "this instance does not have the ingress role";
+
     /** False on instances without the ingress role. */
     public boolean enabled() {
         return enabled;
     }
 
     /** One counter per outcome, looked up once: the hot path only increments. */
-    private static final java.util.Map<Outcome.Status, io.micrometer.core.instrument.Counter> DELIVERIES =
-            new java.util.EnumMap<>(Outcome.Status.class);
+    private static final Map<Outcome.Status, Counter> DELIVERIES = new EnumMap<>(Outcome.Status.class);
 
     static {
         for (Outcome.Status status : Outcome.Status.values()) {
             DELIVERIES.put(status, Metrics.counter("igme.webhook.deliveries", "outcome",
-                    status.name().toLowerCase(java.util.Locale.ROOT)));
+                    status.name().toLowerCase(Locale.ROOT)));
         }
     }
 
@@ -130,7 +137,7 @@ public class WebhookIngress {
 
     /** A random (version 4) UUID without SecureRandom's lock: ids must be unique, not unguessable. */
     private static String newDeliveryId() {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         long most = (random.nextLong() & ~0xF000L) | 0x4000L;
         long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(most, least).toString();
@@ -181,8 +188,8 @@ public class WebhookIngress {
             return answer;
         }
         // whichever comes first, the broker's answer or the timeout, settles the delivery
-        long timer = timers.setTimer(config.ackTimeout().toMillis(), fired -> settle(answer, delivery, start,
-                "no broker acknowledgement within " + config.ackTimeout().toMillis() + " ms"));
+        long timer = timers.setTimer(ackTimeoutMillis, fired -> settle(answer, delivery, start,
+                "no broker acknowledgement within " + ackTimeoutMillis + " ms"));
         publisher.publish(delivery).whenComplete((stored, failure) -> {
             pendingBytes.addAndGet(-body.length);
             timers.cancelTimer(timer);
@@ -203,7 +210,7 @@ public class WebhookIngress {
         if (notStoredReason != null) {
             Log.warnf("Delivery %s (%d bytes) not stored, answering 503 so Meta retries: %s",
                     delivery.deliveryId(), delivery.body().length, notStoredReason);
-        } else {
+        } else if (Log.isDebugEnabled()) { // the hot path: no boxing or varargs unless asked for
             Log.debugf("Delivery %s of %d bytes stored", delivery.deliveryId(), delivery.body().length);
         }
     }

@@ -32,7 +32,7 @@ public class WebhookResource {
             @RestQuery("hub.verify_token") String token,
             @RestQuery("hub.challenge") String challenge) {
         if (!ingress.enabled()) {
-            return plain(Response.Status.NOT_FOUND, "this instance does not have the ingress role");
+            return plain(Response.Status.NOT_FOUND, WebhookIngress.NOT_AN_INGRESS);
         }
         return switch (ingress.handshake(mode, token, challenge)) {
             case ACCEPTED -> Response.ok(challenge, MediaType.TEXT_PLAIN_TYPE).build();

@@ -50,7 +50,7 @@ public class WebhookRoute {
     private void receive(RoutingContext request) {
         HttpServerResponse response = request.response();
         if (!ingress.enabled()) {
-            end(response.setStatusCode(404), "this instance does not have the ingress role");
+            end(response.setStatusCode(404), WebhookIngress.NOT_AN_INGRESS);
             return;
         }
         byte[] body = bytes(request.body().buffer());
@@ -85,20 +85,21 @@ public class WebhookRoute {
 
     private void answer(HttpServerResponse response, WebhookIngress.Outcome outcome, Throwable failure) {
         if (response.ended() || response.closed()) {
-            return; // Meta gave up on this request; it retries, and the delivery id dedupes downstream
+            return; // Meta gave up on this request and retries it; stable attribution ids absorb the repeat
         }
-        if (failure != null) {
-            // WebhookIngress settles every delivery with an outcome; this is a bug, not a refusal
-            response.putHeader("Retry-After", retryAfterSeconds);
-            end(response.setStatusCode(503), "delivery not stored, retry later");
-            return;
-        }
-        switch (outcome.status()) {
-            case STORED -> response.setStatusCode(200).putHeader(DELIVERY_ID_HEADER, outcome.deliveryId()).end();
+        // WebhookIngress settles every delivery with an outcome; a failure here is a bug: Meta must retry
+        WebhookIngress.Outcome.Status status = failure == null ? outcome.status() : WebhookIngress.Outcome.Status.NOT_STORED;
+        String deliveryId = failure == null ? outcome.deliveryId() : null;
+        switch (status) {
+            case STORED -> response.setStatusCode(200).putHeader(DELIVERY_ID_HEADER, deliveryId).end();
             case BAD_SIGNATURE -> end(response.setStatusCode(401), "missing or invalid " + SIGNATURE_HEADER);
-            case NOT_STORED -> end(response.setStatusCode(503)
-                    .putHeader("Retry-After", retryAfterSeconds)
-                    .putHeader(DELIVERY_ID_HEADER, outcome.deliveryId()), "delivery not stored, retry later");
+            case NOT_STORED -> {
+                response.setStatusCode(503).putHeader("Retry-After", retryAfterSeconds);
+                if (deliveryId != null) {
+                    response.putHeader(DELIVERY_ID_HEADER, deliveryId);
+                }
+                end(response, "delivery not stored, retry later");
+            }
         }
     }
 
