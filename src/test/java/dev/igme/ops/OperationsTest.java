@@ -39,7 +39,10 @@ class OperationsTest {
     @Test
     void openApiDescribesTheWebhookAndTheApiAndTheTopicsAreDocumented() {
         given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
-                .body("paths", org.hamcrest.Matchers.hasKey("/webhooks/instagram"))
+                // the handshake (REST) and the deliveries (a Vert.x route, described in META-INF/openapi.yaml)
+                .body("paths.'/webhooks/instagram'", org.hamcrest.Matchers.hasKey("get"))
+                .body("paths.'/webhooks/instagram'", org.hamcrest.Matchers.hasKey("post"))
+                .body("paths.'/webhooks/instagram'.post.responses", org.hamcrest.Matchers.hasKey("503"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/attributions"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/reply-rules"));
         given().when().get("/asyncapi.yaml").then().statusCode(200)
