@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -67,14 +68,14 @@ public class ReplyOutbox {
                        (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = e.ig_account_id) AS paused
                 FROM unnest($1::text[], $2::text[], $3::text[]) AS e(attribution_id, ig_account_id, igsid)""")
                 .execute(Tuple.of(ids, accounts, users))
-                .map(rows -> { List<Row> list = new ArrayList<>(); rows.forEach(list::add); return list; });
+                .map(ReplyOutbox::list);
         Uni<List<Row>> byRule = pool.preparedQuery("""
                 SELECT ig_account_id, igsid, rule_id, max(created_at) AS last FROM reply
                 WHERE (ig_account_id, igsid) IN (SELECT * FROM unnest($1::text[], $2::text[]))
                   AND rule_id IS NOT NULL AND status IN ('PENDING', 'SENDING', 'SENT')
                 GROUP BY ig_account_id, igsid, rule_id""")
                 .execute(Tuple.of(accounts, users))
-                .map(rows -> { List<Row> list = new ArrayList<>(); rows.forEach(list::add); return list; });
+                .map(ReplyOutbox::list);
         return Uni.combine().all().unis(singles, byRule).asTuple().map(t -> {
             Map<Conversation.Key, Map<Long, Instant>> lastByConversation = new HashMap<>();
             for (Row row : t.getItem2()) {
@@ -107,7 +108,7 @@ public class ReplyOutbox {
                             if (PENDING.equals(status)) {
                                 pending++;
                             } else {
-                                countFinal(status);
+                                countFinal(status, 1);
                             }
                         }
                     }
@@ -131,8 +132,8 @@ public class ReplyOutbox {
     }
 
     /** Replies by final status: SENT, FAILED_<reason>, SKIPPED_<reason>. */
-    static void countFinal(String status) {
-        Metrics.counter("igme.replies", "status", status).increment();
+    static void countFinal(String status, double replies) {
+        Metrics.counter("igme.replies", "status", status).increment(replies);
     }
 
     /** Marks up to {@code limit} due PENDING rows CLAIMED (one more attempt) and returns them. */
@@ -177,14 +178,14 @@ public class ReplyOutbox {
         return pool.preparedQuery("UPDATE reply SET status = 'SENT', message_id = $2, sent_at = $3, last_error = NULL,"
                 + " updated_at = now() WHERE id = $1 AND status = 'SENDING'")
                 .executeBatch(sent.stream().map(e -> Tuple.of(e.getKey(), e.getValue(), utc(now))).toList())
-                .invoke(() -> Metrics.counter("igme.replies", "status", SENT).increment(sent.size()))
+                .invoke(() -> countFinal(SENT, sent.size()))
                 .replaceWithVoid();
     }
 
     public Uni<Void> markFinal(long id, String status, String error) {
         return update("UPDATE reply SET status = $2, last_error = $3, next_attempt_at = NULL, updated_at = now()"
                 + " WHERE id = $1 AND status IN ('CLAIMED', 'SENDING')", Tuple.of(id, status, error))
-                .invoke(() -> countFinal(status));
+                .invoke(() -> countFinal(status, 1));
     }
 
     public Uni<Void> reschedule(long id, Instant nextAttemptAt, String error) {
@@ -208,7 +209,7 @@ public class ReplyOutbox {
                 WHERE status = 'SENDING' AND updated_at < now() - make_interval(secs => $1)""")
                 .execute(Tuple.of((double) sendingTimeout.toSeconds()))
                 .map(result -> result.rowCount())
-                .invoke(n -> Metrics.counter("igme.replies", "status", "FAILED_AMBIGUOUS").increment(n)));
+                .invoke(n -> countFinal("FAILED_AMBIGUOUS", n)));
     }
 
     /** Stops all sends for the account until its token changes. */
@@ -222,6 +223,12 @@ public class ReplyOutbox {
 
     private Uni<Void> update(String sql, Tuple params) {
         return pool.preparedQuery(sql).execute(params).replaceWithVoid();
+    }
+
+    private static List<Row> list(RowSet<Row> rows) {
+        List<Row> list = new ArrayList<>(rows.size());
+        rows.forEach(list::add);
+        return list;
     }
 
     private static Conversation.Key conversation(Row row) {
