@@ -47,6 +47,8 @@ public class GraphClient {
     private final IgmeConfig.Graph config;
     private final ObjectMapper mapper;
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each account's messages URL, parsed once: accounts are fixed at startup. */
+    private final java.util.Map<String, URI> urls = new java.util.concurrent.ConcurrentHashMap<>();
 
     public GraphClient(Vertx vertx, IgmeConfig config, ObjectMapper mapper) {
         this.config = config.graph();
@@ -72,7 +74,7 @@ public class GraphClient {
     }
 
     public Uni<SendResult> send(Account account, OutgoingMessage message) {
-        URI url = URI.create(messagesUrl(account));
+        URI url = urls.computeIfAbsent(account.igAccountId(), id -> URI.create(messagesUrl(account)));
         int port = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
         long start = System.nanoTime();
         return client.post(port, url.getHost(), url.getRawPath())
