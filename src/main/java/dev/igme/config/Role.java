@@ -23,6 +23,14 @@ public enum Role {
         return roles.contains(NORMALIZER) || roles.contains(REPLIER);
     }
 
+    /**
+     * The read and rule API ({@code /api/**}, on Hibernate Reactive) is served where the replier
+     * runs: the replier owns the reply rules, and a normalizer-only instance then loads no ORM.
+     */
+    public static boolean servesApi(Set<Role> roles) {
+        return roles.contains(REPLIER);
+    }
+
     /** Parses {@code ingress,normalizer}; a blank value means all roles. */
     public static Set<Role> parse(String value) {
         if (value == null || value.isBlank()) {

@@ -12,8 +12,8 @@ import io.smallrye.config.PropertiesConfigSource;
 /**
  * Switches off what the roles this instance does not have would use, before the extensions start
  * it: the Kafka consumers of absent roles (an ingress-only instance opens no consumer at all), and
- * on an ingress-only instance Hibernate, which it never uses (about 4,000 classes, some 30 MiB of
- * resident memory). Derived from {@code igme.roles}, so that operators set one property.
+ * Hibernate wherever the replier does not run (about 4,000 classes, some 20-30 MiB of resident
+ * memory that the ingress and the normalizer never use). Derived from {@code igme.roles}, so that operators set one property.
  */
 public class RoleChannels implements ConfigSourceFactory {
 
@@ -31,8 +31,9 @@ public class RoleChannels implements ConfigSourceFactory {
                 properties.put("mp.messaging.incoming." + channel + ".enabled", "false");
             }
         });
-        if (!Role.useDatabase(roles)) {
-            // the read API lives on the instances that hold the database (see DatabaseRoleApiFilter)
+        if (!Role.servesApi(roles)) {
+            // Hibernate serves the API and the reply rules only, both on the replier (see ApiRoleFilter);
+            // the normalizer writes through the reactive client
             properties.put("quarkus.hibernate-orm.active", "false");
         }
         return java.util.List.of(new PropertiesConfigSource(properties, "igme-roles", 500));

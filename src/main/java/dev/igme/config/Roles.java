@@ -25,6 +25,11 @@ public class Roles {
         return Role.useDatabase(roles);
     }
 
+    /** Serves {@code /api/**} (and runs Hibernate): instances with the replier role. */
+    public boolean servesApi() {
+        return Role.servesApi(roles);
+    }
+
     public Set<Role> all() {
         return roles;
     }

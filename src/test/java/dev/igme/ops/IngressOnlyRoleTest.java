@@ -43,14 +43,14 @@ class IngressOnlyRoleTest {
     }
 
     @Test
-    void doesNotStartHibernateAndSendsApiCallsToTheInstancesWithTheDatabase() {
+    void doesNotStartHibernateAndSendsApiCallsToTheReplierInstances() {
         assertFalse(hibernateIsActive(), "no persistence unit on an ingress-only instance");
         given().auth().oauth2(Tokens.viewer()).when().get("/api/v1/attributions").then().statusCode(404)
-                .body("error", containsString("normalizer and replier instances"));
+                .body("error", containsString("served by the replier instances"));
         given().when().get("/api/v1/attributions").then().statusCode(401);
     }
 
-    private static boolean hibernateIsActive() {
+    static boolean hibernateIsActive() {
         try {
             io.quarkus.arc.Arc.container().instance(org.hibernate.reactive.mutiny.Mutiny.SessionFactory.class).get().getMetamodel();
             return true;

@@ -10,13 +10,14 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.igme.testing.Tokens;
 import dev.igme.testing.Webhook;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
-/** The replier Deployment: consumes the attribution topic only, serves no webhook. */
+/** The replier Deployment: consumes the attribution topic only, serves the API and no webhook. */
 @QuarkusTest
 @TestProfile(ReplierOnlyRoleTest.Profile.class)
 class ReplierOnlyRoleTest {
@@ -32,10 +33,11 @@ class ReplierOnlyRoleTest {
     KafkaClientService kafka;
 
     @Test
-    void consumesOnlyTheAttributionTopicAndServesNoWebhook() {
+    void consumesOnlyTheAttributionTopicServesTheApiAndNoWebhook() {
         assertEquals(Set.of("attributions-in"), kafka.getConsumerChannels());
         Webhook.postSigned("{\"object\":\"instagram\",\"entry\":[]}".getBytes()).then().statusCode(404);
         given().queryParam("hub.mode", "subscribe").queryParam("hub.verify_token", Webhook.VERIFY_TOKEN)
                 .queryParam("hub.challenge", "1").when().get(Webhook.PATH).then().statusCode(404);
+        given().auth().oauth2(Tokens.viewer()).when().get("/api/v1/attributions").then().statusCode(200);
     }
 }
