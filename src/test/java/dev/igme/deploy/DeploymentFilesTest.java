@@ -120,8 +120,20 @@ class DeploymentFilesTest {
     }
 
     private static void assertDocumented(String where, String env) {
+        if (env.equals("JAVA_OPTS_APPEND")) { // the image's JVM hook, not an application property
+            assertTrue(readme().contains("`JAVA_OPTS_APPEND`"), "the README explains JAVA_OPTS_APPEND");
+            return;
+        }
         assertTrue(documentedEnv.stream().anyMatch(p -> p.matcher(env).matches()),
                 where + " sets " + env + ", which is no property in the README's configuration table");
+    }
+
+    private static String readme() {
+        try {
+            return Files.readString(Path.of("README.md"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // --- Kubernetes --------------------------------------------------------------------------------
@@ -383,9 +395,18 @@ class DeploymentFilesTest {
         assertTrue(javaOpts.find(), "the Dockerfile sets JAVA_OPTS");
         List<String> shipped = List.of(javaOpts.group(1).replace("\\\n", " ").trim().split("\\s+"));
         for (String flag : dev.igme.bench.Benchmark.JVM_OPTIONS) {
-            if (!flag.startsWith("-Xmx")) { // the image sizes the heap from the container's limit instead
-                assertTrue(shipped.contains(flag), "the image runs with " + flag + " like the benchmark: " + shipped);
-            }
+            assertTrue(shipped.contains(flag), "the image runs with " + flag + " like the benchmark: " + shipped);
+        }
+    }
+
+    @Test
+    void eachRoleRunsWithTheHeapTheBenchmarkMeasured() throws IOException {
+        assertTrue(Files.readString(DOCKER.resolve("Dockerfile")).contains("exec java $JAVA_OPTS $JAVA_OPTS_APPEND -jar"),
+                "the image takes per-Deployment JVM flags");
+        for (Deployment d : all(Deployment.class)) {
+            Map<String, EnvVar> env = env(d.getSpec().getTemplate().getSpec().getContainers().get(0));
+            String role = env.get("IGME_ROLES").getValue();
+            assertEquals(dev.igme.bench.Benchmark.HEAP_BY_ROLES.get(role), env.get("JAVA_OPTS_APPEND").getValue(), role);
         }
     }
 
