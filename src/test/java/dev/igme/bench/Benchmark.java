@@ -53,7 +53,7 @@ public final class Benchmark {
      * by DeploymentFilesTest), with the heap fixed instead of sized from the container's limit.
      */
     public static final String[] JVM_OPTIONS = {"-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m",
-            "-Xss512k", "-XX:MaxDirectMemorySize=96m", "-XX:+UseG1GC"};
+            "-Xss512k", "-XX:MaxDirectMemorySize=96m", "-XX:TrimNativeHeapInterval=1000", "-XX:+UseG1GC"};
     /**
      * The heap of each role's Deployment (JAVA_OPTS_APPEND in k8s/base, checked by
      * DeploymentFilesTest); the replier is not measured alone and gets the all-roles heap, which
