@@ -13,7 +13,8 @@ import io.smallrye.config.PropertiesConfigSource;
  * Switches off what the roles this instance does not have would use, before the extensions start
  * it: the Kafka consumers of absent roles (an ingress-only instance opens no consumer at all), and
  * Hibernate wherever the replier does not run (about 4,000 classes, some 20-30 MiB of resident
- * memory that the ingress and the normalizer never use). Derived from {@code igme.roles}, so that operators set one property.
+ * memory that the ingress and the normalizer never use). Derived from {@code igme.roles}, so that
+ * operators set one property.
  */
 public class RoleChannels implements ConfigSourceFactory {
 
