@@ -3,6 +3,8 @@ package dev.igme.reply;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -107,7 +109,7 @@ public class ReplyDispatcher {
             if (due.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            List<List<ReplyOutbox.Due>> groups = new java.util.ArrayList<>();
+            List<List<ReplyOutbox.Due>> groups = new ArrayList<>();
             for (int i = 0; i < due.size(); i += CONCURRENCY) {
                 groups.add(due.subList(i, Math.min(due.size(), i + CONCURRENCY)));
             }
@@ -122,14 +124,15 @@ public class ReplyDispatcher {
      * one statement marking the rest SENDING, the calls in parallel, one statement marking the sent.
      */
     private Uni<Void> sendGroup(List<ReplyOutbox.Due> group) {
-        List<Map.Entry<ReplyOutbox.Due, Account>> ready = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Map.Entry<ReplyOutbox.Due, Account>> ready = Collections.synchronizedList(new ArrayList<>());
         Uni<Void> checked = Multi.createFrom().iterable(group).onItem().transformToUni(reply -> check(reply, ready))
                 .merge(CONCURRENCY).collect().last().replaceWithVoid();
         return checked.chain(() -> {
-            List<Map.Entry<ReplyOutbox.Due, Account>> sending = List.copyOf(ready);
-            List<Map.Entry<Long, String>> sentRows = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-            return outbox.markSending(sending.stream().map(e -> e.getKey().id()).toList())
-                    .chain(() -> Multi.createFrom().iterable(sending)
+            List<Map.Entry<ReplyOutbox.Due, Account>> checkedRows = List.copyOf(ready);
+            List<Map.Entry<Long, String>> sentRows = Collections.synchronizedList(new ArrayList<>());
+            return outbox.markSending(checkedRows.stream().map(Map.Entry::getKey).toList())
+                    .chain(held -> Multi.createFrom().iterable(checkedRows)
+                            .select().where(e -> held.contains(e.getKey().id()))
                             .onItem().transformToUni(e -> send(e.getKey(), e.getValue(), sentRows))
                             .merge(CONCURRENCY).collect().last())
                     .chain(() -> outbox.markAllSent(sentRows, clock.instant()));

@@ -6,8 +6,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -160,14 +162,28 @@ public class ReplyOutbox {
 
     /**
      * Marks claimed rows SENDING in one statement, right before their calls start: from here on a
-     * crash leaves them ambiguous, so this is done as late as possible.
+     * crash leaves them ambiguous, so this is done as late as possible. Only rows this claim still
+     * holds move: a row waited on past {@code sending-timeout} may have been handed back and
+     * claimed by another dispatcher (its attempt count then differs), and is that one's to send.
+     *
+     * @return the ids now SENDING, the only ones the caller may send
      */
-    public Uni<Void> markSending(List<Long> ids) {
-        if (ids.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    public Uni<Set<Long>> markSending(List<Due> claimed) {
+        if (claimed.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
         }
-        return pool.preparedQuery("UPDATE reply SET status = 'SENDING', updated_at = now() WHERE id = ANY($1) AND status = 'CLAIMED'")
-                .execute(Tuple.of(ids.toArray(Long[]::new))).replaceWithVoid();
+        return pool.preparedQuery("""
+                UPDATE reply r SET status = 'SENDING', updated_at = now()
+                FROM unnest($1::bigint[], $2::int[]) AS c(id, attempts)
+                WHERE r.id = c.id AND r.attempts = c.attempts AND r.status = 'CLAIMED'
+                RETURNING r.id""")
+                .execute(Tuple.of(claimed.stream().map(Due::id).toArray(Long[]::new),
+                        claimed.stream().map(Due::attempts).toArray(Integer[]::new)))
+                .map(rows -> {
+                    Set<Long> ids = new HashSet<>();
+                    rows.forEach(row -> ids.add(row.getLong("id")));
+                    return ids;
+                });
     }
 
     /** Marks many rows SENT in one pipelined batch: the dispatcher's hot path. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -55,6 +56,9 @@ class ReplierTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    ReplyOutbox outbox;
 
     private String user;
     private String prefix;
@@ -230,6 +234,24 @@ class ReplierTest {
         Map<String, Object> reply = awaitFinal(prefix + "crashed");
         assertEquals("FAILED_AMBIGUOUS", reply.get("status"));
         assertEquals(0, callsFor(user).size());
+    }
+
+    @Test
+    void aClaimAnotherDispatcherTookOverIsNotSentByTheFirst() {
+        // dispatcher A claimed the row (attempt 1) and waited on the rate limit past sending-timeout;
+        // the row was handed back and dispatcher B claimed it again (attempt 2)
+        long id = ((Number) Db.rows(pool, "INSERT INTO reply (attribution_id, ig_account_id, igsid, ref, scenario, status,"
+                + " text, attempts) VALUES ($1, $2, $3, $4, 'EXISTING_THREAD_REFERRAL', 'CLAIMED', 'hi', 2) RETURNING id",
+                "taken-over-" + user, IG_ACCOUNT, user, prefix + "taken-over").get(0).get("id")).longValue();
+        ReplyOutbox.Due claimedByA = new ReplyOutbox.Due(id, "taken-over-" + user, IG_ACCOUNT, user, "hi", null, 1,
+                Instant.now(), null);
+        ReplyOutbox.Due claimedByB = new ReplyOutbox.Due(id, "taken-over-" + user, IG_ACCOUNT, user, "hi", null, 2,
+                Instant.now(), null);
+
+        assertEquals(Set.of(), outbox.markSending(List.of(claimedByA)).await().atMost(WAIT), "A may not send it");
+        assertEquals("CLAIMED", Db.rows(pool, "SELECT status FROM reply WHERE id = $1", id).get(0).get("status"));
+        assertEquals(Set.of(id), outbox.markSending(List.of(claimedByB)).await().atMost(WAIT), "B sends it");
+        Db.rows(pool, "UPDATE reply SET status = 'FAILED_AMBIGUOUS' WHERE id = $1", id);
     }
 
     // --- end to end, per scenario --------------------------------------------------------------
