@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -121,13 +122,13 @@ public class NormalizerConsumer {
             List<NormalizerOutput.DeadLetter> letters) {
         Metrics.counter("igme.normalizer.deliveries").increment(deliveries.size());
         events.stream()
-                .collect(java.util.stream.Collectors.groupingBy(e -> List.of(e.scenario().name(), e.sourceCategory().name()),
-                        java.util.stream.Collectors.counting()))
+                .collect(Collectors.groupingBy(e -> List.of(e.scenario().name(), e.sourceCategory().name()),
+                        Collectors.counting()))
                 .forEach((tags, n) -> Metrics.counter("igme.normalizer.attributions", "scenario", tags.get(0),
                         "source_category", tags.get(1)).increment(n));
         letters.stream()
-                .collect(java.util.stream.Collectors.groupingBy(l -> "delivery".equals(l.path()) ? "delivery" : "item",
-                        java.util.stream.Collectors.counting()))
+                .collect(Collectors.groupingBy(l -> "delivery".equals(l.path()) ? "delivery" : "item",
+                        Collectors.counting()))
                 .forEach((kind, n) -> Metrics.counter("igme.normalizer.dead_letters", "kind", kind).increment(n));
     }
 

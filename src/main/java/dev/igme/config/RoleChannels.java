@@ -1,5 +1,7 @@
 package dev.igme.config;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -26,7 +28,7 @@ public class RoleChannels implements ConfigSourceFactory {
     public Iterable<org.eclipse.microprofile.config.spi.ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue value = context.getValue(Role.PROPERTY);
         Set<Role> roles = Role.parse(value == null ? null : value.getValue());
-        Map<String, String> properties = new java.util.HashMap<>();
+        Map<String, String> properties = new HashMap<>();
         CONSUMER_BY_ROLE.forEach((role, channel) -> {
             if (!roles.contains(role)) {
                 properties.put("mp.messaging.incoming." + channel + ".enabled", "false");
@@ -37,7 +39,7 @@ public class RoleChannels implements ConfigSourceFactory {
             // the normalizer writes through the reactive client
             properties.put("quarkus.hibernate-orm.active", "false");
         }
-        return java.util.List.of(new PropertiesConfigSource(properties, "igme-roles", 500));
+        return List.of(new PropertiesConfigSource(properties, "igme-roles", 500));
     }
 
     @Override

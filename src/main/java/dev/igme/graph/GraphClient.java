@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -46,9 +48,9 @@ public class GraphClient {
     private final WebClient client;
     private final IgmeConfig.Graph config;
     private final ObjectMapper mapper;
-    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     /** Each account's messages URL, parsed once: accounts are fixed at startup. */
-    private final java.util.Map<String, URI> urls = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, URI> urls = new ConcurrentHashMap<>();
 
     public GraphClient(Vertx vertx, IgmeConfig config, ObjectMapper mapper) {
         this.config = config.graph();

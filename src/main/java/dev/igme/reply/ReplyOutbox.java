@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -100,7 +101,7 @@ public class ReplyOutbox {
         if (replies.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<NewReply> sorted = replies.stream().sorted(java.util.Comparator.comparing(r -> r.event().attributionId())).toList();
+        List<NewReply> sorted = replies.stream().sorted(Comparator.comparing(r -> r.event().attributionId())).toList();
         return pool.preparedQuery(INSERT + " RETURNING status").executeBatch(sorted.stream().map(r -> row(r, now)).toList())
                 .map(result -> {
                     int pending = 0;
