@@ -1,7 +1,6 @@
 package dev.igme.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.igme.testing.FreePort;
 import dev.igme.testing.InfrastructureResource;
 import dev.igme.testing.KafkaBroker;
 import dev.igme.testing.Postgres;
@@ -101,7 +101,7 @@ public final class Benchmark {
 
         // 1. Ingress: the service (ingress role only) against the baseline, same producer settings.
         if (phases.contains("ingress")) {
-        int basePort = freePort();
+        int basePort = FreePort.any();
         List<String> baselineCommand = new ArrayList<>(List.of(javaBin()));
         baselineCommand.addAll(List.of(JVM_OPTIONS));
         baselineCommand.add(HEAP_BY_ROLES.get("ingress"));
@@ -444,12 +444,6 @@ public final class Benchmark {
 
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void log(String message) {

@@ -2,7 +2,6 @@ package dev.igme.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,8 +39,8 @@ public final class KafkaBroker implements AutoCloseable {
 
     public KafkaBroker(Path dataDir, int port, int controllerPort) {
         this.dataDir = dataDir;
-        this.port = port == 0 ? freePort() : port;
-        this.controllerPort = controllerPort == 0 ? freePort() : controllerPort;
+        this.port = port == 0 ? FreePort.any() : port;
+        this.controllerPort = controllerPort == 0 ? FreePort.any() : controllerPort;
         this.clusterId = readOrCreateClusterId(dataDir);
     }
 
@@ -179,15 +178,6 @@ public final class KafkaBroker implements AutoCloseable {
             String id = Uuid.randomUuid().toString();
             Files.writeString(idFile, id);
             return id;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -29,7 +29,7 @@ public final class Postgres implements AutoCloseable {
 
     public Postgres(Path dataDir, int port) {
         this.dataDir = dataDir;
-        this.port = port == 0 ? KafkaBroker.freePort() : port;
+        this.port = port == 0 ? FreePort.any() : port;
     }
 
     public static Postgres onFreePort() {

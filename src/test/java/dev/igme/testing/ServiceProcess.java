@@ -47,11 +47,7 @@ public final class ServiceProcess implements AutoCloseable {
     public static Map<String, String> configFor(KafkaBroker kafka, Postgres postgres, String appSecret, String account,
             String graphUrl, Path rulesFile) {
         Map<String, String> config = new java.util.HashMap<>();
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            config.put("quarkus.http.port", String.valueOf(socket.getLocalPort()));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        config.put("quarkus.http.port", String.valueOf(FreePort.any()));
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
         config.put("quarkus.datasource.username", Postgres.USER);
