@@ -3,8 +3,8 @@ package dev.igme.attribution;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
-import dev.igme.api.ApiError;
-import dev.igme.api.QueryParams;
+import dev.igme.platform.api.ApiError;
+import dev.igme.platform.api.QueryParams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

@@ -19,7 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.conversation.ConversationTouch;
-import dev.igme.config.BatchRetry;
+import dev.igme.platform.BatchRetry;
 import dev.igme.webhook.RawDelivery;
 import io.micrometer.core.instrument.Metrics;
 import io.quarkus.logging.Log;

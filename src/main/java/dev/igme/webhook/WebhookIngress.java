@@ -20,8 +20,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import dev.igme.config.IgmeConfig;
-import dev.igme.config.Role;
-import dev.igme.config.Roles;
+import dev.igme.platform.Role;
+import dev.igme.platform.Roles;
 import org.jboss.logging.MDC;
 
 import io.micrometer.core.instrument.Counter;

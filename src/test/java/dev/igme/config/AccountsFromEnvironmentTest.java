@@ -1,5 +1,8 @@
 package dev.igme.config;
 
+import dev.igme.platform.Role;
+
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

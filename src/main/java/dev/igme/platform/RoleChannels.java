@@ -1,0 +1,49 @@
+package dev.igme.platform;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.PropertiesConfigSource;
+
+/**
+ * Switches off what the roles this instance does not have would use, before the extensions start
+ * it: the Kafka consumers of absent roles (an ingress-only instance opens no consumer at all), and
+ * Hibernate wherever the replier does not run (about 4,000 classes, some 20-30 MiB of resident
+ * memory that the ingress and the normalizer never use). Derived from {@code igme.roles}, so that
+ * operators set one property.
+ */
+public class RoleChannels implements ConfigSourceFactory {
+
+    static final Map<Role, String> CONSUMER_BY_ROLE = Map.of(
+            Role.NORMALIZER, "webhook-raw-in",
+            Role.REPLIER, "attributions-in");
+
+    @Override
+    public Iterable<org.eclipse.microprofile.config.spi.ConfigSource> getConfigSources(ConfigSourceContext context) {
+        ConfigValue value = context.getValue(Role.PROPERTY);
+        Set<Role> roles = Role.parse(value == null ? null : value.getValue());
+        Map<String, String> properties = new HashMap<>();
+        CONSUMER_BY_ROLE.forEach((role, channel) -> {
+            if (!roles.contains(role)) {
+                properties.put("mp.messaging.incoming." + channel + ".enabled", "false");
+            }
+        });
+        if (!Role.servesApi(roles)) {
+            // Hibernate serves the API and the reply rules only, both on the replier (see ApiRoleFilter);
+            // the normalizer writes through the reactive client
+            properties.put("quarkus.hibernate-orm.active", "false");
+        }
+        return List.of(new PropertiesConfigSource(properties, "igme-roles", 500));
+    }
+
+    @Override
+    public OptionalInt getPriority() {
+        return OptionalInt.of(500);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.igme.platform;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Applies the versioned Flyway migrations at startup, after the configuration checks (lower
+ * {@link Startup} values run first), rather than through {@code quarkus.flyway.migrate-at-start}:
+ * that runs before any bean and would report a missing webhook secret as a database error.
+ */
+@ApplicationScoped
+public class SchemaMigration {
+
+    /** Startup order: configuration checks use lower values. */
+    public static final int STARTUP_ORDER = 100;
+
+    private final Flyway flyway;
+    private final Roles roles;
+
+    public SchemaMigration(Flyway flyway, Roles roles) {
+        this.flyway = flyway;
+        this.roles = roles;
+    }
+
+    @Startup(STARTUP_ORDER)
+    void migrate() {
+        if (!roles.usesDatabase()) {
+            Log.infof("Roles %s use no database: no migration", roles.all());
+            return;
+        }
+        MigrateResult result = flyway.migrate();
+        Log.infof("Database schema migrated: %d migration(s) applied, schema version %s",
+                result.migrationsExecuted, flyway.info().current() == null ? "none" : flyway.info().current().getVersion());
+    }
+}

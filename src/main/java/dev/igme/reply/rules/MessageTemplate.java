@@ -1,0 +1,52 @@
+package dev.igme.reply.rules;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.igme.attribution.AttributionEvent;
+
+/**
+ * Fills a rule's text with values of the attribution: {ref}, {igsid}, {account}, {scenario},
+ * {source}, {postbackTitle}, {postbackPayload}. An absent value becomes the empty string.
+ */
+public final class MessageTemplate {
+
+    static final Set<String> PLACEHOLDERS = Set.of("ref", "igsid", "account", "scenario", "source", "postbackTitle",
+            "postbackPayload");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+
+    private MessageTemplate() {
+    }
+
+    /** Placeholders in the text that do not exist, or null when all are known. */
+    static String unknownPlaceholder(String text) {
+        Matcher m = PLACEHOLDER.matcher(text);
+        while (m.find()) {
+            if (!PLACEHOLDERS.contains(m.group(1))) {
+                return m.group();
+            }
+        }
+        return null;
+    }
+
+    public static String render(String text, AttributionEvent event) {
+        Map<String, String> values = new java.util.HashMap<>();
+        values.put("ref", event.ref());
+        values.put("igsid", event.igsid());
+        values.put("account", event.igAccountId());
+        values.put("scenario", event.scenario().name());
+        values.put("source", event.source());
+        values.put("postbackTitle", event.postbackTitle());
+        values.put("postbackPayload", event.postbackPayload());
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = values.containsKey(m.group(1)) ? values.get(m.group(1)) : m.group();
+            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? "" : value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}

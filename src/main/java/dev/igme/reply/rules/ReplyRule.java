@@ -1,0 +1,98 @@
+package dev.igme.reply.rules;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import java.lang.reflect.Type;
+import java.util.function.BiFunction;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import dev.igme.attribution.Scenario;
+
+/**
+ * Which ref gets which reply; the shape {@code /api/v1/reply-rules} and the rules file take. Optional
+ * fields may be null on input; {@link RuleValidator#validate} fills in the defaults.
+ */
+public record ReplyRule(
+        Long id,
+        String name,
+        Match match,
+        List<Scenario> scenarios,
+        List<String> accounts,
+        Integer priority,
+        Long cooldownSeconds,
+        Boolean enabled,
+        Message message) {
+
+    public enum MatchType { EXACT, PREFIX, GLOB }
+
+    /**
+     * Rules are read strictly: a misspelt field ("cooldown") is refused rather than silently
+     * ignored. The application's shared mapper stays lenient, as event consumers must be.
+     */
+    public static ObjectReader strictReader(ObjectMapper mapper, Type type) {
+        return mapper.readerFor(mapper.constructType(type)).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** For {@code @CustomDeserialization} on the API's methods. */
+    public static final class StrictReader implements BiFunction<ObjectMapper, Type, ObjectReader> {
+        @Override
+        public ObjectReader apply(ObjectMapper mapper, Type type) {
+            return strictReader(mapper, type);
+        }
+    }
+
+    /** How the ref is matched; GLOB takes {@code *} for any run of characters. */
+    public record Match(MatchType type, String pattern, Boolean caseInsensitive) {
+
+        boolean matches(String ref) {
+            if (ref == null) {
+                return false;
+            }
+            boolean ignoreCase = Boolean.TRUE.equals(caseInsensitive);
+            return switch (type) {
+                case EXACT -> ignoreCase ? ref.equalsIgnoreCase(pattern) : ref.equals(pattern);
+                case PREFIX -> ref.regionMatches(ignoreCase, 0, pattern, 0, pattern.length());
+                case GLOB -> glob(pattern, ignoreCase).matcher(ref).matches();
+            };
+        }
+
+        private static Pattern glob(String glob, boolean ignoreCase) {
+            String[] literals = glob.split("\\*", -1);
+            StringBuilder regex = new StringBuilder();
+            for (int i = 0; i < literals.length; i++) {
+                if (i > 0) {
+                    regex.append(".*");
+                }
+                if (!literals[i].isEmpty()) {
+                    regex.append(Pattern.quote(literals[i]));
+                }
+            }
+            int flags = Pattern.DOTALL | (ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+            return Pattern.compile(regex.toString(), flags);
+        }
+    }
+
+    /** The reply: text with {placeholders}, and optional quick replies. */
+    public record Message(String text, List<QuickReply> quickReplies) {
+    }
+
+    public record QuickReply(String title, String payload) {
+    }
+
+    /** Whether this (validated) rule applies to an attribution of this account, scenario and ref. */
+    public boolean appliesTo(String igAccountId, Scenario scenario, String ref) {
+        return Boolean.TRUE.equals(enabled)
+                && scenarios.contains(scenario)
+                && (accounts.isEmpty() || accounts.contains(igAccountId))
+                && match.matches(ref);
+    }
+
+    String describe() {
+        return "'" + name + "' (" + match.type().name().toLowerCase(Locale.ROOT) + " " + match.pattern() + ")";
+    }
+}

@@ -1,0 +1,190 @@
+package dev.igme.reply.rules;
+
+import java.time.Clock;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.igme.attribution.Scenario;
+import dev.igme.platform.Role;
+import dev.igme.platform.Roles;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.logging.Log;
+import io.quarkus.panache.common.Sort;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The reply rules: stored in PostgreSQL, managed through the API or the rules file, and kept in
+ * memory for the replier, which reads them for every attribution. Changes made here are seen at
+ * once; changes made by another instance within {@code igme.reply.rules-refresh-interval}.
+ */
+@ApplicationScoped
+public class ReplyRules {
+
+    /** A rule with that name exists already. */
+    public static final class NameTaken extends RuntimeException {
+        NameTaken(String name) {
+            super("a rule named '" + name + "' exists already");
+        }
+    }
+
+    private static final TypeReference<List<Scenario>> SCENARIOS = new TypeReference<>() { };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<List<ReplyRule.QuickReply>> QUICK_REPLIES = new TypeReference<>() { };
+
+    private final ReplyRuleRepository repository;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final boolean replier;
+    private volatile List<ReplyRule> current = List.of();
+    private volatile boolean loaded;
+
+    public ReplyRules(ReplyRuleRepository repository, ObjectMapper mapper, Clock clock, Roles roles) {
+        this.replier = roles.has(Role.REPLIER);
+        this.repository = repository;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /**
+     * The rules as last loaded: what the replier decides with. Before the first successful load
+     * this loads them (and fails if it cannot), so that no event is ever decided as NO_RULE just
+     * because the rules were not there yet.
+     */
+    public Uni<List<ReplyRule>> current() {
+        return loaded ? Uni.createFrom().item(current) : load();
+    }
+
+    private Uni<List<ReplyRule>> load() {
+        return list().invoke(rules -> {
+            current = rules;
+            loaded = true;
+        });
+    }
+
+    @WithSession
+    public Uni<List<ReplyRule>> list() {
+        return repository.listAll(Sort.by("id")).map(rows -> rows.stream().map(this::toRule).toList());
+    }
+
+    @WithSession
+    public Uni<ReplyRule> get(long id) {
+        return repository.findById(id).map(row -> row == null ? null : toRule(row));
+    }
+
+    public Uni<ReplyRule> create(ReplyRule rule) {
+        ReplyRule valid = RuleValidator.validate(rule);
+        return createInTransaction(valid).call(this::refresh);
+    }
+
+    @WithTransaction
+    Uni<ReplyRule> createInTransaction(ReplyRule valid) {
+        return repository.find("name", valid.name()).firstResult().chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().failure(new NameTaken(valid.name()));
+            }
+            ReplyRuleEntity row = new ReplyRuleEntity();
+            copy(valid, row);
+            return repository.persist(row).map(this::toRule);
+        });
+    }
+
+    /** Replaces the rule; null when there is none with that id. */
+    public Uni<ReplyRule> update(long id, ReplyRule rule) {
+        ReplyRule valid = RuleValidator.validate(rule);
+        return updateInTransaction(id, valid).call(this::refresh);
+    }
+
+    @WithTransaction
+    Uni<ReplyRule> updateInTransaction(long id, ReplyRule valid) {
+        return repository.find("name = ?1 and id <> ?2", valid.name(), id).firstResult().chain(clash -> {
+            if (clash != null) {
+                return Uni.createFrom().failure(new NameTaken(valid.name()));
+            }
+            return repository.findById(id).map(row -> {
+                if (row == null) {
+                    return null;
+                }
+                copy(valid, row);
+                return toRule(row);
+            });
+        });
+    }
+
+    public Uni<Boolean> delete(long id) {
+        return deleteInTransaction(id).call(this::refresh);
+    }
+
+    @WithTransaction
+    Uni<Boolean> deleteInTransaction(long id) {
+        return repository.deleteById(id);
+    }
+
+    /** Upserts rules by name (the rules file); returns how many were written. */
+    @WithTransaction
+    public Uni<Integer> importRules(List<ReplyRule> rules) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (ReplyRule rule : rules) {
+            chain = chain.chain(() -> repository.find("name", rule.name()).firstResult().chain(existing -> {
+                ReplyRuleEntity row = existing == null ? new ReplyRuleEntity() : existing;
+                copy(rule, row);
+                return existing == null ? repository.persist(row).replaceWithVoid() : Uni.createFrom().voidItem();
+            }));
+        }
+        return chain.map(ignored -> rules.size());
+    }
+
+    @Scheduled(every = "${igme.reply.rules-refresh-interval:10s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            // not once shutdown began: the database pool closes before the scheduler stops ticking
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> refresh() {
+        if (!replier) {
+            return Uni.createFrom().voidItem(); // only the replier decides with the cached rules
+        }
+        return load().replaceWithVoid()
+                .onFailure().invoke(e -> Log.warnf("Could not reload reply rules (keeping %d): %s", current.size(), e.toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    private void copy(ReplyRule rule, ReplyRuleEntity row) {
+        row.name = rule.name();
+        row.matchType = rule.match().type().name();
+        row.pattern = rule.match().pattern();
+        row.caseInsensitive = Boolean.TRUE.equals(rule.match().caseInsensitive());
+        row.scenarios = json(rule.scenarios());
+        row.accounts = json(rule.accounts());
+        row.priority = rule.priority();
+        row.cooldownSeconds = rule.cooldownSeconds();
+        row.enabled = rule.enabled();
+        row.messageText = rule.message().text();
+        row.quickReplies = json(rule.message().quickReplies());
+        row.updatedAt = clock.instant();
+    }
+
+    private ReplyRule toRule(ReplyRuleEntity row) {
+        try {
+            return new ReplyRule(row.id, row.name,
+                    new ReplyRule.Match(ReplyRule.MatchType.valueOf(row.matchType), row.pattern, row.caseInsensitive),
+                    mapper.readValue(row.scenarios, SCENARIOS), mapper.readValue(row.accounts, STRINGS), row.priority,
+                    row.cooldownSeconds, row.enabled,
+                    new ReplyRule.Message(row.messageText, mapper.readValue(row.quickReplies, QUICK_REPLIES)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("reply_rule " + row.id + " holds invalid JSON", e);
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.igme.reply.rules;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.igme.attribution.Scenario;
+
+/** Checks a rule as a platform team wrote it and fills in defaults; says which field is wrong and why. */
+public final class RuleValidator {
+
+    public static final int MAX_TEXT_BYTES = 1000;
+    public static final int MAX_QUICK_REPLIES = 13;
+    public static final int MAX_QUICK_REPLY_TITLE = 20;
+    public static final int MAX_QUICK_REPLY_PAYLOAD = 1000;
+    public static final long MAX_COOLDOWN_SECONDS = 30L * 24 * 3600;
+
+    /** A rule that cannot be accepted: {@link #field()} names what to fix. */
+    public static final class InvalidRule extends RuntimeException {
+        private final String field;
+
+        InvalidRule(String field, String message) {
+            super(field + " " + message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    private RuleValidator() {
+    }
+
+    public static ReplyRule validate(ReplyRule rule) {
+        if (rule == null) {
+            throw new InvalidRule("rule", "is missing");
+        }
+        String name = require("name", rule.name());
+        if (name.length() > 100) {
+            throw new InvalidRule("name", "is longer than 100 characters");
+        }
+        ReplyRule.Match match = rule.match();
+        if (match == null) {
+            throw new InvalidRule("match", "is missing: {\"type\": \"EXACT|PREFIX|GLOB\", \"pattern\": \"...\"}");
+        }
+        if (match.type() == null) {
+            throw new InvalidRule("match.type", "is missing: one of EXACT, PREFIX, GLOB");
+        }
+        String pattern = require("match.pattern", match.pattern());
+        if (pattern.length() > 2083) {
+            throw new InvalidRule("match.pattern", "is longer than a ref can be (2083 characters)");
+        }
+        if (rule.scenarios() != null && (rule.scenarios().isEmpty() || rule.scenarios().stream().anyMatch(java.util.Objects::isNull))) {
+            throw new InvalidRule("scenarios", "must list at least one of " + List.of(Scenario.values()) + ", or be omitted for all");
+        }
+        List<Scenario> scenarios = rule.scenarios() == null ? List.of(Scenario.values()) : List.copyOf(rule.scenarios());
+        if (rule.accounts() != null && rule.accounts().stream().anyMatch(a -> a == null || a.isBlank())) {
+            throw new InvalidRule("accounts", "must hold IG account ids (or be empty for all accounts)");
+        }
+        List<String> accounts = rule.accounts() == null ? List.of() : List.copyOf(rule.accounts());
+        long cooldown = rule.cooldownSeconds() == null ? 0 : rule.cooldownSeconds();
+        if (cooldown < 0 || cooldown > MAX_COOLDOWN_SECONDS) {
+            throw new InvalidRule("cooldownSeconds", "must be between 0 and " + MAX_COOLDOWN_SECONDS + " (30 days)");
+        }
+        ReplyRule.Message message = rule.message();
+        if (message == null) {
+            throw new InvalidRule("message", "is missing: {\"text\": \"...\"}");
+        }
+        String text = require("message.text", message.text());
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_TEXT_BYTES) {
+            throw new InvalidRule("message.text", "is " + bytes + " bytes; the Send API takes at most " + MAX_TEXT_BYTES
+                    + " UTF-8 bytes");
+        }
+        String unknown = MessageTemplate.unknownPlaceholder(text);
+        if (unknown != null) {
+            throw new InvalidRule("message.text", "has the unknown placeholder " + unknown + "; known: "
+                    + MessageTemplate.PLACEHOLDERS.stream().sorted().map(p -> "{" + p + "}").toList());
+        }
+        List<ReplyRule.QuickReply> quickReplies = message.quickReplies() == null ? List.of() : message.quickReplies();
+        if (quickReplies.size() > MAX_QUICK_REPLIES) {
+            throw new InvalidRule("message.quickReplies", "has " + quickReplies.size() + " entries; at most "
+                    + MAX_QUICK_REPLIES + " are allowed");
+        }
+        List<ReplyRule.QuickReply> checked = new ArrayList<>();
+        for (int i = 0; i < quickReplies.size(); i++) {
+            ReplyRule.QuickReply q = quickReplies.get(i);
+            String field = "message.quickReplies[" + i + "]";
+            if (q == null) {
+                throw new InvalidRule(field, "is missing");
+            }
+            String title = require(field + ".title", q.title());
+            if (title.codePointCount(0, title.length()) > MAX_QUICK_REPLY_TITLE) {
+                throw new InvalidRule(field + ".title", "is longer than " + MAX_QUICK_REPLY_TITLE
+                        + " characters (Instagram would cut it)");
+            }
+            String payload = require(field + ".payload", q.payload());
+            if (payload.length() > MAX_QUICK_REPLY_PAYLOAD) {
+                throw new InvalidRule(field + ".payload", "is longer than " + MAX_QUICK_REPLY_PAYLOAD + " characters");
+            }
+            checked.add(new ReplyRule.QuickReply(title, payload));
+        }
+        return new ReplyRule(rule.id(), name,
+                new ReplyRule.Match(match.type(), pattern, Boolean.TRUE.equals(match.caseInsensitive())),
+                scenarios, accounts, rule.priority() == null ? 0 : rule.priority(), cooldown,
+                rule.enabled() == null || rule.enabled(), new ReplyRule.Message(text, List.copyOf(checked)));
+    }
+
+    private static String require(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRule(field, "is missing or blank");
+        }
+        return value;
+    }
+}
