@@ -3,8 +3,6 @@ package dev.igme.attribution;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
-import dev.igme.platform.api.ApiError;
-import dev.igme.platform.api.QueryParams;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,9 +10,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestQuery;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.igme.platform.api.ApiError;
+import dev.igme.platform.api.Page;
+import dev.igme.platform.api.QueryParams;
 import io.smallrye.mutiny.Uni;
 
 /** Read API over stored attributions, for services that prefer a query to the topic. */
@@ -23,44 +21,23 @@ import io.smallrye.mutiny.Uni;
 @RolesAllowed("igme-viewer")
 public class AttributionResource {
 
+    private final AttributionStore store;
+
+    public AttributionResource(AttributionStore store) {
+        this.store = store;
+    }
+
     /** One page, newest first; {@code nextCursor} is null on the last page. */
-    public record Page(List<AttributionEvent> items, String nextCursor) {
-    }
-
-    private final AttributionRepository repository;
-    private final ObjectMapper mapper;
-
-    public AttributionResource(AttributionRepository repository, ObjectMapper mapper) {
-        this.repository = repository;
-        this.mapper = mapper;
-    }
-
     @GET
-    public Uni<Page> list(@RestQuery String account, @RestQuery String ref, @RestQuery String refPrefix,
-            @RestQuery String scenario, @RestQuery String from, @RestQuery String to, @RestQuery Integer limit,
-            @RestQuery String cursor) {
+    public Uni<Page<AttributionEvent>> list(@RestQuery String account, @RestQuery String ref,
+            @RestQuery String refPrefix, @RestQuery String scenario, @RestQuery String from, @RestQuery String to,
+            @RestQuery Integer limit, @RestQuery String cursor) {
         int size = QueryParams.limit(limit, AttributionQuery.DEFAULT_LIMIT, AttributionQuery.MAX_LIMIT);
-        AttributionQuery query = new AttributionQuery(QueryParams.blankToNull(account), QueryParams.blankToNull(ref), QueryParams.blankToNull(refPrefix),
-                scenario(scenario), QueryParams.instant("from", from), QueryParams.instant("to", to), size + 1, cursor(cursor));
-        return repository.search(query).map(rows -> {
-            boolean more = rows.size() > size;
-            List<Attribution> page = more ? rows.subList(0, size) : rows;
-            Attribution last = page.isEmpty() ? null : page.get(page.size() - 1);
-            return new Page(page.stream().map(this::event).toList(),
-                    more ? new AttributionQuery.Cursor(last.occurredAt, last.attributionId).encode() : null);
-        });
-    }
-
-    private AttributionEvent event(Attribution a) {
-        try {
-            return new AttributionEvent(AttributionEvent.SCHEMA_VERSION, a.attributionId, Scenario.valueOf(a.scenario),
-                    a.newThread, a.igAccountId, a.igsid, a.ref, a.refValid, a.source,
-                    SourceCategory.valueOf(a.sourceCategory), a.type, a.messageId, a.postbackTitle, a.postbackPayload,
-                    a.adId, a.adsContext == null ? null : mapper.readTree(a.adsContext), a.productId, a.occurredAt,
-                    a.receivedAt, a.deliveryId, a.standby, a.test);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored ads_context of " + a.attributionId + " is not JSON", e);
-        }
+        AttributionQuery query = new AttributionQuery(QueryParams.blankToNull(account), QueryParams.blankToNull(ref),
+                QueryParams.blankToNull(refPrefix), scenario(scenario), QueryParams.instant("from", from),
+                QueryParams.instant("to", to), Page.fetchSize(size), cursor(cursor));
+        return store.search(query).map(rows -> Page.of(rows, size,
+                last -> new AttributionQuery.Cursor(last.occurredAt(), last.attributionId()).encode()));
     }
 
     private static Scenario scenario(String value) {
@@ -74,7 +51,6 @@ public class AttributionResource {
         }
     }
 
-
     private static AttributionQuery.Cursor cursor(String value) {
         if (value == null || value.isBlank()) {
             return null;
@@ -85,5 +61,4 @@ public class AttributionResource {
             throw ApiError.badRequest(e.getMessage());
         }
     }
-
 }

@@ -1,88 +1,127 @@
 package dev.igme.attribution;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import static dev.igme.platform.Sql.instant;
+import static dev.igme.platform.Sql.utc;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.igme.conversation.Conversation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.igme.conversation.ConversationStore;
 import dev.igme.conversation.ConversationTouch;
+import dev.igme.platform.Sql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Writes what a batch of deliveries contained in one PostgreSQL transaction: attribution rows
- * (inserted once per id, whatever the number of deliveries) and the conversations' clocks
- * (max of old and new). Rows are written in key order so that normalizer instances working on
- * overlapping conversations never deadlock. Uses the reactive client directly: a batch is a few
- * pipelined statements instead of one round trip per row.
+ * The {@code attribution} table, and the one mapping between its rows and {@link AttributionEvent}s
+ * ({@link #COLUMNS}, {@link #tuple}, {@link #event}). The normalizer writes what a batch of
+ * deliveries contained in one transaction: attribution rows (inserted once per id, whatever the
+ * number of deliveries) and, through {@link ConversationStore}, the conversations' clocks. Rows
+ * are written in key order so that normalizer instances working on overlapping conversations
+ * never deadlock; a batch is a few pipelined statements instead of one round trip per row.
  */
 @ApplicationScoped
 public class AttributionStore {
 
-    static final String INSERT_ATTRIBUTION = """
-            INSERT INTO attribution (attribution_id, ig_account_id, igsid, scenario, new_thread, ref, ref_valid,
-                source, source_category, type, message_id, postback_title, postback_payload, ad_id, ads_context,
-                product_id, occurred_at, received_at, delivery_id, standby, test)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-            ON CONFLICT (attribution_id) DO NOTHING""";
+    /** The columns, in the order of {@link #tuple} and {@link #event}. */
+    static final List<String> COLUMNS = List.of("attribution_id", "ig_account_id", "igsid", "scenario", "new_thread",
+            "ref", "ref_valid", "source", "source_category", "type", "message_id", "postback_title", "postback_payload",
+            "ad_id", "ads_context", "product_id", "occurred_at", "received_at", "delivery_id", "standby", "test");
 
-    static final String UPSERT_CONVERSATION = """
-            INSERT INTO conversation AS c (ig_account_id, igsid, last_inbound_at, last_business_message_at)
-            VALUES ($1, $2, $3, $4)
-            ON CONFLICT (ig_account_id, igsid) DO UPDATE SET
-                last_inbound_at = GREATEST(c.last_inbound_at, EXCLUDED.last_inbound_at),
-                last_business_message_at = GREATEST(c.last_business_message_at, EXCLUDED.last_business_message_at),
-                updated_at = now()""";
+    static final String INSERT = "INSERT INTO attribution (" + String.join(", ", COLUMNS) + ") VALUES ("
+            + IntStream.rangeClosed(1, COLUMNS.size()).mapToObj(i -> "$" + i).collect(Collectors.joining(", "))
+            + ") ON CONFLICT (attribution_id) DO NOTHING";
+
+    private static final String SELECT = "SELECT " + String.join(", ", COLUMNS) + " FROM attribution";
+    /** Length of the indexed ref prefix (attribution_ref_prefix_idx). */
+    private static final int INDEXED_PREFIX = 200;
 
     private final Pool pool;
+    private final ConversationStore conversations;
+    private final ObjectMapper mapper;
 
-    public AttributionStore(Pool pool) {
+    public AttributionStore(Pool pool, ConversationStore conversations, ObjectMapper mapper) {
         this.pool = pool;
+        this.conversations = conversations;
+        this.mapper = mapper;
     }
 
     public Uni<Void> write(Collection<AttributionEvent> attributions, Collection<ConversationTouch> touches) {
-        List<Tuple> attributionRows = attributions.stream()
+        if (attributions.isEmpty() && touches.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = attributions.stream()
                 .sorted(Comparator.comparing(AttributionEvent::attributionId))
-                .map(AttributionStore::row)
+                .map(AttributionStore::tuple)
                 .toList();
-        List<Tuple> conversationRows = conversationRows(touches);
-        if (attributionRows.isEmpty() && conversationRows.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return pool.withTransaction(connection -> batch(connection, INSERT_ATTRIBUTION, attributionRows)
-                .chain(() -> batch(connection, UPSERT_CONVERSATION, conversationRows)));
+        return pool.withTransaction(connection -> insert(connection, rows)
+                .chain(() -> conversations.touch(connection, touches)));
     }
 
-    /**
-     * True for errors that the same rows would cause again (bad data, a limit), as opposed to the
-     * database being unreachable or busy: retrying those would stall the consumer forever.
-     */
-    public static boolean isDataError(Throwable failure) {
-        if (failure instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
-            String sqlClass = pg.getSqlState().substring(0, 2);
-            return sqlClass.equals("22") || sqlClass.equals("23") || sqlClass.equals("54");
+    /** Up to {@code query.limit()} events, newest first by the item's time. */
+    public Uni<List<AttributionEvent>> search(AttributionQuery query) {
+        List<String> where = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (query.account() != null) {
+            params.add(query.account());
+            where.add("ig_account_id = $" + params.size());
         }
-        return false;
+        if (query.ref() != null) {
+            params.add(query.ref());
+            where.add("ref = $" + params.size());
+        }
+        if (query.refPrefix() != null) {
+            params.add(Sql.likePrefix(query.refPrefix()));
+            where.add("ref LIKE $" + params.size() + " ESCAPE '!'");
+            if (query.refPrefix().length() <= INDEXED_PREFIX) {
+                where.add("left(ref, " + INDEXED_PREFIX + ") LIKE $" + params.size() + " ESCAPE '!'");
+            }
+        }
+        if (query.scenario() != null) {
+            params.add(query.scenario().name());
+            where.add("scenario = $" + params.size());
+        }
+        if (query.from() != null) {
+            params.add(utc(query.from()));
+            where.add("occurred_at >= $" + params.size());
+        }
+        if (query.to() != null) {
+            params.add(utc(query.to()));
+            where.add("occurred_at < $" + params.size());
+        }
+        if (query.after() != null) {
+            params.add(utc(query.after().occurredAt()));
+            params.add(query.after().attributionId());
+            where.add("(occurred_at, attribution_id) < ($" + (params.size() - 1) + ", $" + params.size() + ")");
+        }
+        params.add(query.limit());
+        String sql = SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY occurred_at DESC, attribution_id DESC LIMIT $" + params.size();
+        return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
+            List<AttributionEvent> events = new ArrayList<>(rows.size());
+            rows.forEach(row -> events.add(event(row)));
+            return events;
+        });
     }
 
-    private static Uni<Void> batch(SqlConnection connection, String sql, List<Tuple> rows) {
-        if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return connection.preparedQuery(sql).executeBatch(rows).replaceWithVoid();
+    private static Uni<Void> insert(SqlConnection connection, List<Tuple> rows) {
+        return rows.isEmpty() ? Uni.createFrom().voidItem()
+                : connection.preparedQuery(INSERT).executeBatch(rows).replaceWithVoid();
     }
 
-    private static Tuple row(AttributionEvent a) {
+    static Tuple tuple(AttributionEvent a) {
         return Tuple.from(new Object[] {a.attributionId(), a.igAccountId(), a.igsid(), a.scenario().name(),
                 a.newThread(), a.ref(), a.refValid(), a.source(), a.sourceCategory().name(), a.type(), a.messageId(),
                 a.postbackTitle(), a.postbackPayload(), a.adId(),
@@ -90,25 +129,20 @@ public class AttributionStore {
                 utc(a.receivedAt()), a.deliveryId(), a.standby(), a.test()});
     }
 
-    /** One row per conversation, already holding the batch's latest times, in key order. */
-    static List<Tuple> conversationRows(Collection<ConversationTouch> touches) {
-        Map<Conversation.Key, Instant[]> latest = new TreeMap<>(KEY_ORDER);
-        for (ConversationTouch touch : touches) {
-            Instant[] times = latest.computeIfAbsent(new Conversation.Key(touch.igAccountId(), touch.igsid()), k -> new Instant[2]);
-            int slot = touch.kind() == ConversationTouch.Kind.INBOUND ? 0 : 1;
-            if (times[slot] == null || touch.at().isAfter(times[slot])) {
-                times[slot] = touch.at();
-            }
+    AttributionEvent event(Row row) {
+        String adsContext = row.getString("ads_context");
+        try {
+            return new AttributionEvent(AttributionEvent.SCHEMA_VERSION, row.getString("attribution_id"),
+                    Scenario.valueOf(row.getString("scenario")), row.getBoolean("new_thread"),
+                    row.getString("ig_account_id"), row.getString("igsid"), row.getString("ref"),
+                    row.getBoolean("ref_valid"), row.getString("source"),
+                    SourceCategory.valueOf(row.getString("source_category")), row.getString("type"),
+                    row.getString("message_id"), row.getString("postback_title"), row.getString("postback_payload"),
+                    row.getString("ad_id"), adsContext == null ? null : mapper.readTree(adsContext),
+                    row.getString("product_id"), instant(row, "occurred_at"), instant(row, "received_at"),
+                    row.getString("delivery_id"), row.getBoolean("standby"), row.getBoolean("test"));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored ads_context of " + row.getString("attribution_id") + " is not JSON", e);
         }
-        List<Tuple> rows = new ArrayList<>(latest.size());
-        latest.forEach((key, times) -> rows.add(Tuple.of(key.igAccountId, key.igsid, utc(times[0]), utc(times[1]))));
-        return rows;
-    }
-
-    private static final Comparator<Conversation.Key> KEY_ORDER =
-            Comparator.comparing((Conversation.Key k) -> k.igAccountId).thenComparing(k -> k.igsid);
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

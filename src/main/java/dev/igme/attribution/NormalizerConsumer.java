@@ -1,6 +1,5 @@
 package dev.igme.attribution;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -13,13 +12,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.conversation.ConversationTouch;
 import dev.igme.platform.BatchRetry;
+import dev.igme.platform.Sql;
 import dev.igme.webhook.RawDelivery;
 import io.micrometer.core.instrument.Metrics;
 import io.quarkus.logging.Log;
@@ -84,12 +83,12 @@ public class NormalizerConsumer {
     }
 
     Delivery normalize(ConsumerRecord<String, byte[]> record) {
-        String deliveryId = header(record, RawDelivery.Headers.DELIVERY_ID);
+        String deliveryId = RawDelivery.header(record, RawDelivery.Headers.DELIVERY_ID);
         if (deliveryId == null) {
             deliveryId = record.topic() + "-" + record.partition() + "-" + record.offset();
         }
         Instant receivedAt = Instant.ofEpochMilli(record.timestamp());
-        String receivedHeader = header(record, RawDelivery.Headers.RECEIVED_AT);
+        String receivedHeader = RawDelivery.header(record, RawDelivery.Headers.RECEIVED_AT);
         if (receivedHeader != null) {
             try {
                 receivedAt = Instant.parse(receivedHeader);
@@ -105,7 +104,7 @@ public class NormalizerConsumer {
         List<Delivery> readable = deliveries.stream().filter(d -> d.result().readable()).toList();
         return store.write(attributions(readable), touches(readable))
                 .map(ignored -> Map.<Delivery, String>of())
-                .onFailure(AttributionStore::isDataError).recoverWithUni(failure -> {
+                .onFailure(Sql::isDataError).recoverWithUni(failure -> {
                     Log.warnf("Database refused a batch of %d deliveries (%s); writing them one by one",
                             readable.size(), failure.getMessage());
                     return writeOneByOne(readable);
@@ -138,7 +137,7 @@ public class NormalizerConsumer {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Delivery delivery : deliveries) {
             chain = chain.chain(() -> store.write(delivery.result().attributions(), delivery.result().touches())
-                    .onFailure(AttributionStore::isDataError).recoverWithItem(failure -> {
+                    .onFailure(Sql::isDataError).recoverWithItem(failure -> {
                         refused.put(delivery, "database refused the delivery: " + failure.getMessage());
                         return null;
                     }));
@@ -182,8 +181,4 @@ public class NormalizerConsumer {
         return letters;
     }
 
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
 }

@@ -2,11 +2,8 @@ package dev.igme.attribution;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -15,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.conversation.ConversationTouch;
+import dev.igme.platform.Hashes;
 
 /**
  * Reads one webhook delivery and says what it means: the referrals in it, the conversation
@@ -207,8 +205,8 @@ public final class ReferralNormalizer {
             String productId = text(referral.path("product").get("id"));
             JsonNode adsContext = objectOrNull(referral.get("ads_context_data"));
             String id = mid != null
-                    ? (mid.length() <= MAX_MID_AS_ID ? mid : "sha256:" + sha256(mid))
-                    : "sha256:" + sha256(account, user, Long.toString(at.toEpochMilli()), nullToEmpty(ref), nullToEmpty(source));
+                    ? (mid.length() <= MAX_MID_AS_ID ? mid : "sha256:" + Hashes.sha256Hex(mid))
+                    : "sha256:" + Hashes.sha256Hex(account, user, Long.toString(at.toEpochMilli()), nullToEmpty(ref), nullToEmpty(source));
             attributions.add(new AttributionEvent(AttributionEvent.SCHEMA_VERSION, id, scenario, scenario.newThread(),
                     account, user, ref, ref != null && VALID_REF.matcher(ref).matches(), source,
                     SourceCategory.of(source, adId, productId), text(referral.get("type")), mid, title, payload,
@@ -260,18 +258,6 @@ public final class ReferralNormalizer {
         return value == null ? "" : value;
     }
 
-    private static String sha256(String... parts) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String part : parts) {
-                digest.update(part.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0x1f); // unit separator: ("ab","c") and ("a","bc") differ
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String oneLine(Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

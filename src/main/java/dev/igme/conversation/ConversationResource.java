@@ -5,12 +5,12 @@ import java.time.Instant;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
-import dev.igme.platform.api.ApiError;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.igme.platform.api.ApiError;
 import io.smallrye.mutiny.Uni;
 
 /** The messaging window of one conversation, as the replier sees it. */
@@ -24,23 +24,23 @@ public class ConversationResource {
             Instant lastBusinessMessageAt, boolean windowOpen, Instant windowExpiresAt) {
     }
 
-    private final ConversationRepository repository;
+    private final ConversationStore store;
     private final Clock clock;
 
-    public ConversationResource(ConversationRepository repository, Clock clock) {
-        this.repository = repository;
+    public ConversationResource(ConversationStore store, Clock clock) {
+        this.store = store;
         this.clock = clock;
     }
 
     @GET
     @Path("/{igAccountId}/{igsid}")
     public Uni<ConversationView> get(@PathParam("igAccountId") String igAccountId, @PathParam("igsid") String igsid) {
-        return repository.find(igAccountId, igsid).map(c -> {
+        return store.find(new ConversationKey(igAccountId, igsid)).map(c -> {
             if (c == null) {
                 throw ApiError.notFound("no conversation between " + igAccountId + " and " + igsid);
             }
             MessagingWindow window = c.window();
-            return new ConversationView(c.igAccountId, c.igsid, c.lastInboundAt, c.lastBusinessMessageAt,
+            return new ConversationView(igAccountId, igsid, c.lastInboundAt(), c.lastBusinessMessageAt(),
                     window.openAt(clock.instant()), window.expiresAt());
         });
     }

@@ -1,11 +1,7 @@
 package dev.igme.graph;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 import dev.igme.config.IgmeConfig;
+import dev.igme.platform.Hashes;
 
 /**
  * A configured account the service may send for. {@link #toString()} never shows the token.
@@ -17,7 +13,7 @@ public record Account(String igAccountId, IgmeConfig.Account.Flavour flavour, St
 
     public Account(String igAccountId, IgmeConfig.Account.Flavour flavour, String accessToken, String pageId,
             double rateLimit, boolean paused) {
-        this(igAccountId, flavour, accessToken, pageId, rateLimit, paused, fingerprint(accessToken));
+        this(igAccountId, flavour, accessToken, pageId, rateLimit, paused, Hashes.fingerprint(accessToken, 8));
     }
 
     /**
@@ -28,14 +24,6 @@ public record Account(String igAccountId, IgmeConfig.Account.Flavour flavour, St
         return paused || tokenFingerprint.equals(pausedTokenFingerprint);
     }
 
-    private static String fingerprint(String accessToken) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public String toString() {

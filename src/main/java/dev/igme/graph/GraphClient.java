@@ -135,7 +135,7 @@ public class GraphClient {
         content.put("text", message.text());
         if (!message.quickReplies().isEmpty()) {
             ArrayNode replies = content.putArray("quick_replies");
-            for (OutgoingMessage.QuickReply reply : message.quickReplies()) {
+            for (QuickReply reply : message.quickReplies()) {
                 replies.addObject().put("content_type", "text").put("title", reply.title()).put("payload", reply.payload());
             }
         }

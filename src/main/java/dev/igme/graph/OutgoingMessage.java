@@ -4,7 +4,4 @@ import java.util.List;
 
 /** A text reply with optional quick replies, as the Send API takes it. */
 public record OutgoingMessage(String recipientIgsid, String text, List<QuickReply> quickReplies) {
-
-    public record QuickReply(String title, String payload) {
-    }
 }

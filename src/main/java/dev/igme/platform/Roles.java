@@ -4,7 +4,7 @@ import java.util.Set;
 
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import dev.igme.config.IgmeConfig;
 
 /** The roles of this instance, for the parts that decide at runtime whether to act. */
 @Singleton
@@ -12,8 +12,8 @@ public class Roles {
 
     private final Set<Role> roles;
 
-    public Roles(@ConfigProperty(name = Role.PROPERTY, defaultValue = "ingress,normalizer,replier") String value) {
-        this.roles = Set.copyOf(Role.parse(value));
+    public Roles(IgmeConfig config) {
+        this.roles = Set.copyOf(Role.parse(config.roles()));
     }
 
     public boolean has(Role role) {

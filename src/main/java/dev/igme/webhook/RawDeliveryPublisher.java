@@ -1,12 +1,10 @@
 package dev.igme.webhook;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -39,12 +37,8 @@ public class RawDeliveryPublisher {
     }
 
     public CompletionStage<Void> publish(RawDelivery delivery) {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(RawDelivery.Headers.DELIVERY_ID, utf8(delivery.deliveryId()));
-        headers.add(RawDelivery.Headers.RECEIVED_AT, utf8(delivery.receivedAt().toString()));
-        headers.add(RawDelivery.Headers.SIGNATURE, utf8(delivery.signature()));
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withHeaders(headers)
+                .withHeaders(delivery.headers())
                 .withTimestamp(delivery.receivedAt())
                 .build();
         // plain callbacks instead of a reactive chain: the connector acks the message when the
@@ -67,7 +61,4 @@ public class RawDeliveryPublisher {
         return acknowledged;
     }
 
-    private static byte[] utf8(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
-    }
 }

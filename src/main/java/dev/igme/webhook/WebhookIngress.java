@@ -1,29 +1,24 @@
 package dev.igme.webhook;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.MDC;
+
 import dev.igme.config.IgmeConfig;
 import dev.igme.platform.Role;
 import dev.igme.platform.Roles;
-import org.jboss.logging.MDC;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -32,9 +27,10 @@ import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 
 /**
- * What the webhook endpoint does, apart from HTTP: the subscription handshake, and for a POST
- * the signature check and the acknowledged write to the raw topic. Created at startup so that a
- * missing verify token or app secret stops the service before it accepts traffic.
+ * The webhook's hot path, apart from HTTP: for a POST, the signature check, the bound on bytes
+ * waiting for the broker, and the acknowledged write to the raw topic raced against the ack
+ * timer. Created at startup so that missing credentials ({@link WebhookCredentials}) stop the
+ * service before it accepts traffic.
  */
 @Startup(WebhookIngress.STARTUP_ORDER)
 @Singleton
@@ -48,11 +44,6 @@ public class WebhookIngress {
             .description("Time from a signed POST to the broker's acknowledgement, or to the 503")
             .publishPercentileHistogram().register(Metrics.globalRegistry);
 
-    /** Meta's challenges are short numeric strings; letters and digits leave room for others. */
-    private static final Pattern CHALLENGE = Pattern.compile("[A-Za-z0-9]{1,128}");
-
-    public enum Handshake { ACCEPTED, FORBIDDEN, BAD_CHALLENGE }
-
     /** The answer to one POST; {@code deliveryId} is null for a delivery that was refused. */
     public record Outcome(Status status, String deliveryId) {
         public enum Status {
@@ -65,9 +56,8 @@ public class WebhookIngress {
         }
     }
 
-    private final boolean enabled;
-    private final byte[] verifyToken;
-    private final SignatureVerifier verifier;
+    /** Null on instances without the ingress role. */
+    private final WebhookCredentials credentials;
     private final RawDeliveryPublisher publisher;
     /** Ack timeouts as event-loop timers: no extra thread, and cancelled when the broker answers. */
     private final Vertx timers;
@@ -79,38 +69,19 @@ public class WebhookIngress {
 
     @Inject
     public WebhookIngress(IgmeConfig config, RawDeliveryPublisher publisher, Vertx vertx, Clock clock, Roles roles) {
-        this(config.webhook(), publisher, vertx, clock, roles.has(Role.INGRESS));
+        // not an ingress instance: the endpoint answers 404 and needs no secrets
+        this(config.webhook(), roles.has(Role.INGRESS) ? WebhookCredentials.from(config.webhook()) : null,
+                publisher, vertx, clock);
     }
 
-    WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Vertx vertx, Clock clock) {
-        this(config, publisher, vertx, clock, true);
-    }
-
-    private WebhookIngress(IgmeConfig.Webhook config, RawDeliveryPublisher publisher, Vertx vertx, Clock clock,
-            boolean enabled) {
-        this.enabled = enabled;
+    WebhookIngress(IgmeConfig.Webhook config, WebhookCredentials credentials, RawDeliveryPublisher publisher,
+            Vertx vertx, Clock clock) {
+        this.credentials = credentials;
         this.publisher = publisher;
         this.timers = vertx;
         this.maxPendingBytes = config.maxPendingSize().asLongValue();
         this.ackTimeoutMillis = config.ackTimeout().toMillis();
         this.clock = clock;
-        if (!enabled) {
-            // not an ingress instance: the endpoint answers 404 and needs no secrets
-            this.verifyToken = null;
-            this.verifier = null;
-            return;
-        }
-        String token = config.verifyToken().filter(t -> !t.isBlank()).orElseThrow(() -> missing(
-                "igme.webhook.verify-token", "IGME_WEBHOOK_VERIFY_TOKEN",
-                "the token you enter in the Meta App Dashboard's webhook settings"));
-        List<String> secrets = config.appSecrets().orElse(List.of()).stream()
-                .filter(s -> !s.isBlank()).toList();
-        if (secrets.isEmpty()) {
-            throw missing("igme.webhook.app-secrets", "IGME_WEBHOOK_APP_SECRETS",
-                    "the App Secret(s) Meta signs deliveries with, comma-separated");
-        }
-        this.verifyToken = token.getBytes(StandardCharsets.UTF_8);
-        this.verifier = new SignatureVerifier(secrets);
     }
 
     /** What the webhook answers (404) on an instance without the ingress role. */
@@ -118,7 +89,12 @@ public class WebhookIngress {
 
     /** False on instances without the ingress role. */
     public boolean enabled() {
-        return enabled;
+        return credentials != null;
+    }
+
+    /** The verify token and app secrets; only on ingress instances. */
+    public WebhookCredentials credentials() {
+        return credentials;
     }
 
     /** One counter per outcome, looked up once: the hot path only increments. */
@@ -135,31 +111,6 @@ public class WebhookIngress {
         DELIVERIES.get(outcome.status()).increment();
     }
 
-    /** A random (version 4) UUID without SecureRandom's lock: ids must be unique, not unguessable. */
-    private static String newDeliveryId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long most = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(most, least).toString();
-    }
-
-    private static IllegalStateException missing(String property, String env, String what) {
-        return new IllegalStateException("Missing required configuration " + property
-                + " (environment variable " + env + "): " + what + ". The webhook cannot start without it.");
-    }
-
-    public Handshake handshake(String mode, String token, String challenge) {
-        boolean tokenMatches = token != null
-                && MessageDigest.isEqual(verifyToken, token.getBytes(StandardCharsets.UTF_8));
-        if (!"subscribe".equals(mode) || !tokenMatches) {
-            return Handshake.FORBIDDEN;
-        }
-        if (challenge == null || !CHALLENGE.matcher(challenge).matches()) {
-            return Handshake.BAD_CHALLENGE;
-        }
-        return Handshake.ACCEPTED;
-    }
-
     /**
      * @param signatureHeaders every {@code X-Hub-Signature-256} value of the request; exactly one
      *        is allowed
@@ -169,14 +120,14 @@ public class WebhookIngress {
      */
     public CompletionStage<Outcome> receive(List<String> signatureHeaders, byte[] body) {
         String signature = signatureHeaders != null && signatureHeaders.size() == 1 ? signatureHeaders.get(0) : null;
-        if (!verifier.verify(signature, body)) {
+        if (!credentials.verify(signature, body)) {
             Log.debugf("Refused a delivery of %d bytes: %s", body.length, signature == null
                     ? "no single X-Hub-Signature-256 header" : "X-Hub-Signature-256 matches no configured app secret");
             Outcome refused = new Outcome(Outcome.Status.BAD_SIGNATURE, null);
             count(refused);
             return CompletableFuture.completedFuture(refused);
         }
-        RawDelivery delivery = new RawDelivery(newDeliveryId(), Instant.now(clock), signature, body);
+        RawDelivery delivery = new RawDelivery(RawDelivery.newId(), Instant.now(clock), signature, body);
         MDC.put("deliveryId", delivery.deliveryId());
         long start = System.nanoTime();
         CompletableFuture<Outcome> answer = new CompletableFuture<>();

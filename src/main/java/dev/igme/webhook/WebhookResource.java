@@ -34,7 +34,7 @@ public class WebhookResource {
         if (!ingress.enabled()) {
             return plain(Response.Status.NOT_FOUND, WebhookIngress.NOT_AN_INGRESS);
         }
-        return switch (ingress.handshake(mode, token, challenge)) {
+        return switch (ingress.credentials().handshake(mode, token, challenge)) {
             case ACCEPTED -> Response.ok(challenge, MediaType.TEXT_PLAIN_TYPE).build();
             case FORBIDDEN -> plain(Response.Status.FORBIDDEN, "verification refused");
             case BAD_CHALLENGE -> plain(Response.Status.BAD_REQUEST, "hub.challenge must be 1-128 letters or digits");

@@ -25,8 +25,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 public class WebhookRoute {
 
     public static final String PATH = "/webhooks/instagram";
-    static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
-    static final String DELIVERY_ID_HEADER = "X-Igme-Delivery-Id";
+    public static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
+    public static final String DELIVERY_ID_HEADER = "X-Igme-Delivery-Id";
     private static final String TEXT = "text/plain;charset=UTF-8";
 
     private final WebhookIngress ingress;

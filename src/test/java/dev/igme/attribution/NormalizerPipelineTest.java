@@ -38,6 +38,7 @@ import dev.igme.testing.Deliveries;
 import dev.igme.testing.Fixtures;
 import dev.igme.testing.TopicReader;
 import dev.igme.testing.Webhook;
+import dev.igme.webhook.RawDelivery;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -116,7 +117,7 @@ class NormalizerPipelineTest {
         String deliveryId = Webhook.postSigned(body).then().statusCode(200).extract().header("X-Igme-Delivery-Id");
 
         ConsumerRecord<String, byte[]> letter = TopicReader.await(bootstrap, NormalizerOutput.DEAD_LETTERS_TOPIC,
-                r -> deliveryId.equals(TopicReader.header(r, "igme-delivery-id")), WAIT);
+                r -> deliveryId.equals(TopicReader.header(r, RawDelivery.Headers.DELIVERY_ID)), WAIT);
         assertEquals(new String(body, StandardCharsets.UTF_8), new String(letter.value(), StandardCharsets.UTF_8));
         assertTrue(TopicReader.header(letter, NormalizerOutput.Headers.REASON).startsWith("not valid JSON"));
         assertEquals("delivery", TopicReader.header(letter, NormalizerOutput.Headers.PATH));
@@ -128,7 +129,7 @@ class NormalizerPipelineTest {
         String deliveryId = Webhook.postSigned(Fixtures.bytes("normalizer/not-instagram-object.json"))
                 .then().statusCode(200).extract().header("X-Igme-Delivery-Id");
         ConsumerRecord<String, byte[]> letter = TopicReader.await(bootstrap, NormalizerOutput.DEAD_LETTERS_TOPIC,
-                r -> deliveryId.equals(TopicReader.header(r, "igme-delivery-id")), WAIT);
+                r -> deliveryId.equals(TopicReader.header(r, RawDelivery.Headers.DELIVERY_ID)), WAIT);
         assertEquals("\"object\" is \"page\", expected \"instagram\"", TopicReader.header(letter, NormalizerOutput.Headers.REASON));
     }
 
@@ -143,7 +144,7 @@ class NormalizerPipelineTest {
         String deliveryId = Webhook.postSigned(body).then().statusCode(200).extract().header("X-Igme-Delivery-Id");
 
         ConsumerRecord<String, byte[]> letter = TopicReader.await(bootstrap, NormalizerOutput.DEAD_LETTERS_TOPIC,
-                r -> deliveryId.equals(TopicReader.header(r, "igme-delivery-id")), WAIT);
+                r -> deliveryId.equals(TopicReader.header(r, RawDelivery.Headers.DELIVERY_ID)), WAIT);
         assertEquals("sender.id is missing", TopicReader.header(letter, NormalizerOutput.Headers.REASON));
         assertEquals("entry[0].messaging[1]", TopicReader.header(letter, NormalizerOutput.Headers.PATH));
         assertTrue(new String(letter.value(), StandardCharsets.UTF_8).contains("orphan"));

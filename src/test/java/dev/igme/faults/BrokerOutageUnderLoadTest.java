@@ -34,7 +34,9 @@ import dev.igme.testing.KafkaBroker;
 import dev.igme.testing.TopicReader;
 import dev.igme.testing.Webhook;
 import dev.igme.webhook.RawDelivery;
+import dev.igme.webhook.RawDeliveryPublisher;
 import dev.igme.webhook.SignatureVerifier;
+import dev.igme.webhook.WebhookRoute;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -51,7 +53,7 @@ class BrokerOutageUnderLoadTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
-    @TestHTTPResource("/webhooks/instagram")
+    @TestHTTPResource(WebhookRoute.PATH)
     URL webhook;
 
     @Inject
@@ -82,7 +84,7 @@ class BrokerOutageUnderLoadTest {
                     byte[] body = Deliveries.existingThreadReferral(Deliveries.newUser(), 1767225600000L + n, ref);
                     HttpResponse<Void> response = client.send(HttpRequest.newBuilder(webhook.toURI())
                             .header("Content-Type", "application/json")
-                            .header("X-Hub-Signature-256", SignatureVerifier.sign(Webhook.SECRET, body))
+                            .header(WebhookRoute.SIGNATURE_HEADER, SignatureVerifier.sign(Webhook.SECRET, body))
                             .timeout(Duration.ofSeconds(10))
                             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
                     sent.add(new Sent(ref, response.statusCode(), response.headers().firstValue("X-Igme-Delivery-Id").orElse(null)));
@@ -106,7 +108,7 @@ class BrokerOutageUnderLoadTest {
         List<Sent> stored = sent.stream().filter(x -> x.status() == 200).toList();
         assertTrue(byStatus.get(503) > 0 && stored.size() > 50, "load before, during and after the outage: " + byStatus);
 
-        Set<String> onTopic = TopicReader.all(bootstrap, "instagram.webhook.raw",
+        Set<String> onTopic = TopicReader.all(bootstrap, RawDeliveryPublisher.TOPIC,
                 r -> stored.stream().anyMatch(x -> x.deliveryId().equals(TopicReader.header(r, RawDelivery.Headers.DELIVERY_ID))))
                 .stream().map(r -> TopicReader.header(r, RawDelivery.Headers.DELIVERY_ID)).collect(Collectors.toSet());
         assertEquals(stored.size(), onTopic.size(), "every delivery answered 200 is on the raw topic");

@@ -23,7 +23,10 @@ import dev.igme.testing.ConsumerLag;
 import dev.igme.testing.Fixtures;
 import dev.igme.testing.TopicReader;
 import dev.igme.testing.Webhook;
+import dev.igme.webhook.RawDelivery;
+import dev.igme.webhook.RawDeliveryPublisher;
 import dev.igme.webhook.SignatureVerifier;
+import dev.igme.webhook.WebhookRoute;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -64,7 +67,7 @@ class HostileInputTest {
             }
             var request = given().contentType("application/json").body(c.body());
             for (String signature : c.signatures()) {
-                request.header("X-Hub-Signature-256", signature);
+                request.header(WebhookRoute.SIGNATURE_HEADER, signature);
             }
             Response response = request.when().post(Webhook.PATH);
             int status = response.statusCode();
@@ -80,12 +83,12 @@ class HostileInputTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             Set<String> parked = TopicReader.all(bootstrap, NormalizerOutput.DEAD_LETTERS_TOPIC,
                     r -> TopicReader.header(r, NormalizerOutput.Headers.REASON) != null).stream()
-                    .map(r -> TopicReader.header(r, "igme-delivery-id")).collect(Collectors.toSet());
+                    .map(r -> TopicReader.header(r, RawDelivery.Headers.DELIVERY_ID)).collect(Collectors.toSet());
             return parked.containsAll(deadLettersExpected);
         });
         // ... and the normalizers have consumed the raw topic to its end: nothing stalled.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertEquals(0L, ConsumerLag.of(bootstrap, "igme-normalizer", "instagram.webhook.raw")));
+                assertEquals(0L, ConsumerLag.of(bootstrap, "igme-normalizer", RawDeliveryPublisher.TOPIC)));
 
         System.out.println("Hostile input corpus (seed " + SEED + ", " + corpus.size() + " requests), by outcome:");
         byOutcome.forEach((outcome, count) -> System.out.printf("  %-22s %4d%n", outcome, count));

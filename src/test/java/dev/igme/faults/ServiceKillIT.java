@@ -44,6 +44,7 @@ import dev.igme.testing.KafkaBroker;
 import dev.igme.testing.Postgres;
 import dev.igme.testing.ServiceProcess;
 import dev.igme.webhook.SignatureVerifier;
+import dev.igme.webhook.WebhookRoute;
 
 /**
  * The packaged service is killed (-9) in the middle of a stream of referrals that all match a reply
@@ -114,8 +115,8 @@ class ServiceKillIT {
                 while (true) {
                     try {
                         HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(service.baseUrl()
-                                + "/webhooks/instagram")).timeout(Duration.ofSeconds(5))
-                                .header("X-Hub-Signature-256", SignatureVerifier.sign(SECRET, body))
+                                + WebhookRoute.PATH)).timeout(Duration.ofSeconds(5))
+                                .header(WebhookRoute.SIGNATURE_HEADER, SignatureVerifier.sign(SECRET, body))
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
                         if (response.statusCode() == 200) {
                             answered.incrementAndGet();

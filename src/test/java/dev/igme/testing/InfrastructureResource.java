@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import dev.igme.attribution.NormalizerOutput;
+import dev.igme.webhook.RawDeliveryPublisher;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -21,9 +23,9 @@ public class InfrastructureResource implements QuarkusTestResourceLifecycleManag
 
     /** Topics as a platform team would create them: several partitions where order does not matter. */
     public static final Map<String, Integer> TOPICS = Map.of(
-            "instagram.webhook.raw", 3,
-            "instagram.attributions", 3,
-            "instagram.webhook.raw.dlq", 1);
+            RawDeliveryPublisher.TOPIC, 3,
+            NormalizerOutput.ATTRIBUTIONS_TOPIC, 3,
+            NormalizerOutput.DEAD_LETTERS_TOPIC, 1);
 
     private KafkaBroker kafka;
     private Postgres postgres;

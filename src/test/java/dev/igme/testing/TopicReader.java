@@ -15,6 +15,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.igme.webhook.RawDelivery;
+
 /**
  * Reads a topic from the beginning with a plain Kafka consumer (no group, no commits), so tests
  * see exactly what a downstream consumer would. Topics hold records of earlier tests too: match
@@ -81,7 +83,6 @@ public final class TopicReader {
     }
 
     public static String header(ConsumerRecord<?, ?> record, String name) {
-        var header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        return RawDelivery.header(record, name);
     }
 }

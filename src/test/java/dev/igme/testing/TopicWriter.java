@@ -1,9 +1,7 @@
 package dev.igme.testing;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,10 +23,8 @@ public final class TopicWriter {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, body);
-            record.headers().add(RawDelivery.Headers.DELIVERY_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(RawDelivery.Headers.RECEIVED_AT, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-            producer.send(record).get();
+            RawDelivery delivery = new RawDelivery(RawDelivery.newId(), Instant.now(), null, body);
+            producer.send(new ProducerRecord<String, byte[]>(topic, null, (String) null, body, delivery.headers())).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -2,9 +2,9 @@ package dev.igme.testing;
 
 import static io.restassured.RestAssured.given;
 
-import io.restassured.response.Response;
-
 import dev.igme.webhook.SignatureVerifier;
+import dev.igme.webhook.WebhookRoute;
+import io.restassured.response.Response;
 
 /** Posts deliveries the way Meta does: exact bytes, signed with an app secret. */
 public final class Webhook {
@@ -13,7 +13,7 @@ public final class Webhook {
     public static final String SECRET = "test-secret-new";
     public static final String OLD_SECRET = "test-secret-old";
     public static final String VERIFY_TOKEN = "test-verify-token";
-    public static final String PATH = "/webhooks/instagram";
+    public static final String PATH = WebhookRoute.PATH;
 
     private Webhook() {
     }
@@ -65,7 +65,7 @@ public final class Webhook {
     public static Response post(byte[] body, String signature) {
         var request = given().contentType("application/json").body(body);
         if (signature != null) {
-            request.header("X-Hub-Signature-256", signature);
+            request.header(WebhookRoute.SIGNATURE_HEADER, signature);
         }
         return request.when().post(PATH);
     }

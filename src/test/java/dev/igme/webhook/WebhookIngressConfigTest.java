@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +19,7 @@ class WebhookIngressConfigTest {
     @Test
     void missingVerifyTokenIsNamed() {
         var e = assertThrows(IllegalStateException.class,
-                () -> new WebhookIngress(config(Optional.empty(), Optional.of(List.of("s"))), null, null, Clock.systemUTC()));
+                () -> WebhookCredentials.from(config(Optional.empty(), Optional.of(List.of("s")))));
         assertTrue(e.getMessage().contains("igme.webhook.verify-token"), e.getMessage());
         assertTrue(e.getMessage().contains("IGME_WEBHOOK_VERIFY_TOKEN"), e.getMessage());
     }
@@ -28,23 +27,23 @@ class WebhookIngressConfigTest {
     @Test
     void blankVerifyTokenCountsAsMissing() {
         var e = assertThrows(IllegalStateException.class,
-                () -> new WebhookIngress(config(Optional.of("  "), Optional.of(List.of("s"))), null, null, Clock.systemUTC()));
+                () -> WebhookCredentials.from(config(Optional.of("  "), Optional.of(List.of("s")))));
         assertTrue(e.getMessage().contains("igme.webhook.verify-token"), e.getMessage());
     }
 
     @Test
     void missingAppSecretIsNamed() {
         var e = assertThrows(IllegalStateException.class,
-                () -> new WebhookIngress(config(Optional.of("t"), Optional.empty()), null, null, Clock.systemUTC()));
+                () -> WebhookCredentials.from(config(Optional.of("t"), Optional.empty())));
         assertTrue(e.getMessage().contains("igme.webhook.app-secrets"), e.getMessage());
         var blank = assertThrows(IllegalStateException.class,
-                () -> new WebhookIngress(config(Optional.of("t"), Optional.of(List.of(" "))), null, null, Clock.systemUTC()));
+                () -> WebhookCredentials.from(config(Optional.of("t"), Optional.of(List.of(" ")))));
         assertTrue(blank.getMessage().contains("igme.webhook.app-secrets"), blank.getMessage());
     }
 
     @Test
     void tokenAndSecretAreEnough() {
-        assertDoesNotThrow(() -> new WebhookIngress(config(Optional.of("t"), Optional.of(List.of("s"))), null, null, Clock.systemUTC()));
+        assertDoesNotThrow(() -> WebhookCredentials.from(config(Optional.of("t"), Optional.of(List.of("s")))));
     }
 
     static IgmeConfig.Webhook config(Optional<String> token, Optional<List<String>> secrets) {

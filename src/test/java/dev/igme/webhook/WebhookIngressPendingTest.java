@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.igme.config.IgmeConfig;
 import dev.igme.webhook.WebhookIngress.Outcome.Status;
 import io.vertx.core.Vertx;
 
@@ -58,8 +59,8 @@ class WebhookIngressPendingTest {
     @Test
     void beyondTheLimitDeliveriesGet503AtOnceAndAreNotHandedToTheProducer() throws Exception {
         StalledBroker broker = new StalledBroker();
-        WebhookIngress ingress = new WebhookIngress(
-                WebhookIngressConfigTest.config(Optional.of("t"), Optional.of(List.of(SECRET))), broker, vertx, Clock.systemUTC());
+        IgmeConfig.Webhook config = WebhookIngressConfigTest.config(Optional.of("t"), Optional.of(List.of(SECRET)));
+        WebhookIngress ingress = new WebhookIngress(config, WebhookCredentials.from(config), broker, vertx, Clock.systemUTC());
         byte[] body = new byte[300 * 1024];
         String signature = SignatureVerifier.sign(SECRET, body);
 

@@ -146,8 +146,8 @@ class WebhookResourceTest {
         byte[] body = uniqueBody();
         String good = SignatureVerifier.sign(Webhook.SECRET, body);
         given().contentType("application/json").body(body)
-                .header("X-Hub-Signature-256", good)
-                .header("X-Hub-Signature-256", SignatureVerifier.sign("attacker", body))
+                .header(WebhookRoute.SIGNATURE_HEADER, good)
+                .header(WebhookRoute.SIGNATURE_HEADER, SignatureVerifier.sign("attacker", body))
                 .when().post(Webhook.PATH)
                 .then().statusCode(401);
     }

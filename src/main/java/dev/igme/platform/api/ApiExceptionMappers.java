@@ -14,21 +14,11 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
-import dev.igme.reply.rules.ReplyRules;
-import dev.igme.reply.rules.RuleValidator;
-
-/** Turns request problems into {@link ApiError}s that name the field; never echoes exception class names. */
+/**
+ * Turns unreadable request bodies into {@link ApiError}s that name the field; never echoes
+ * exception class names. Features map their own exceptions next to them.
+ */
 public class ApiExceptionMappers {
-
-    @ServerExceptionMapper
-    public Response invalidRule(RuleValidator.InvalidRule e) {
-        return ApiError.response(Response.Status.BAD_REQUEST, new ApiError(e.getMessage(), e.field()));
-    }
-
-    @ServerExceptionMapper
-    public Response nameTaken(ReplyRules.NameTaken e) {
-        return ApiError.response(Response.Status.CONFLICT, new ApiError(e.getMessage(), "name"));
-    }
 
     /** Quarkus's JSON reader wraps a parse error in a bare 400; say what it was. Others pass through. */
     @ServerExceptionMapper

@@ -30,14 +30,6 @@ public final class QueryParams {
         return size;
     }
 
-    /**
-     * A LIKE pattern matching values that start with {@code prefix} literally; use it with
-     * {@code like :param escape '!'} so that {@code %} and {@code _} in the prefix match themselves.
-     */
-    public static String likePrefix(String prefix) {
-        return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-    }
-
     public static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
     }

@@ -1,7 +1,5 @@
 package dev.igme.reply.outbox;
 
-import dev.igme.reply.rules.ReplyRule;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -12,11 +10,13 @@ import java.util.Optional;
 import dev.igme.attribution.AttributionEvent;
 import dev.igme.conversation.MessagingWindow;
 import dev.igme.graph.Account;
+import dev.igme.reply.rules.ReplyRule;
 
 /**
  * Whether an attribution gets a reply, and with which rule: a pure function of the event, the
  * rules, the account, the conversation's window and the replies already made. Checks run in this
- * order and the first that fails is the recorded reason.
+ * order and the first that fails is the recorded reason. {@link #unsendable} is the part the
+ * dispatcher checks again right before it sends.
  */
 public final class ReplyDecision {
 
@@ -61,23 +61,40 @@ public final class ReplyDecision {
         if (rule == null) {
             return new Decision(null, SkipReason.NO_RULE, window.expiresAt());
         }
-        SkipReason skip = null;
+        SkipReason skip;
         if (event.test()) {
             skip = SkipReason.TEST_DELIVERY;
         } else if (event.standby()) {
             skip = SkipReason.STANDBY;
-        } else if (c.account().isEmpty()) {
-            skip = SkipReason.ACCOUNT_NOT_CONFIGURED;
-        } else if (c.account().get().pausedFor(c.pausedTokenFingerprint())) {
-            skip = SkipReason.ACCOUNT_PAUSED;
-        } else if (!window.openAt(c.now(), c.margin())) {
-            skip = SkipReason.WINDOW_CLOSED;
-        } else if (c.alreadyReplied()) {
-            skip = SkipReason.ALREADY_REPLIED;
-        } else if (inCooldown(rule, c)) {
-            skip = SkipReason.COOLDOWN;
+        } else {
+            skip = unsendable(c.account(), c.pausedTokenFingerprint(), window, c.now(), c.margin());
+            if (skip == null && c.alreadyReplied()) {
+                skip = SkipReason.ALREADY_REPLIED;
+            } else if (skip == null && inCooldown(rule, c)) {
+                skip = SkipReason.COOLDOWN;
+            }
         }
         return new Decision(rule, skip, window.expiresAt());
+    }
+
+    /**
+     * Still sendable? The account is configured and not paused (its current token is not the one
+     * Meta rejected), and the window is open at {@code now} with at least {@code margin} left.
+     *
+     * @return null when a reply may go out now, otherwise why not
+     */
+    public static SkipReason unsendable(Optional<Account> account, String pausedTokenFingerprint,
+            MessagingWindow window, Instant now, Duration margin) {
+        if (account.isEmpty()) {
+            return SkipReason.ACCOUNT_NOT_CONFIGURED;
+        }
+        if (account.get().pausedFor(pausedTokenFingerprint)) {
+            return SkipReason.ACCOUNT_PAUSED;
+        }
+        if (!window.openAt(now, margin)) {
+            return SkipReason.WINDOW_CLOSED;
+        }
+        return null;
     }
 
     private static boolean inCooldown(ReplyRule rule, Context c) {

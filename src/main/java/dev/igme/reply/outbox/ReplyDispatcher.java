@@ -1,7 +1,5 @@
 package dev.igme.reply.outbox;
 
-import dev.igme.reply.rules.ReplyRule;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,18 +7,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.event.Observes;
 
 import dev.igme.config.IgmeConfig;
-import dev.igme.platform.Role;
-import dev.igme.platform.Roles;
 import dev.igme.conversation.MessagingWindow;
 import dev.igme.graph.Account;
 import dev.igme.graph.Accounts;
@@ -28,8 +22,12 @@ import dev.igme.graph.GraphClient;
 import dev.igme.graph.GraphError;
 import dev.igme.graph.OutgoingMessage;
 import dev.igme.graph.SendResult;
+import dev.igme.platform.Jobs;
+import dev.igme.platform.Role;
+import dev.igme.platform.Roles;
 import io.quarkus.logging.Log;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -44,13 +42,11 @@ public class ReplyDispatcher {
 
     private static final int CLAIM_SIZE = 256;
     private static final int CONCURRENCY = GraphClient.MAX_CONCURRENT_CALLS;
-    private static final TypeReference<List<ReplyRule.QuickReply>> QUICK_REPLIES = new TypeReference<>() { };
 
     private final ReplyOutbox outbox;
     private final Accounts accounts;
     private final GraphClient graph;
     private final AccountRateLimiter limiter;
-    private final ObjectMapper mapper;
     private final Clock clock;
     private final IgmeConfig.Reply config;
     private final boolean replier;
@@ -58,13 +54,12 @@ public class ReplyDispatcher {
     private final AtomicBoolean again = new AtomicBoolean();
 
     public ReplyDispatcher(ReplyOutbox outbox, Accounts accounts, GraphClient graph, AccountRateLimiter limiter,
-            ObjectMapper mapper, Clock clock, IgmeConfig config, Roles roles) {
+            Clock clock, IgmeConfig config, Roles roles) {
         this.replier = roles.has(Role.REPLIER);
         this.outbox = outbox;
         this.accounts = accounts;
         this.graph = graph;
         this.limiter = limiter;
-        this.mapper = mapper;
         this.clock = clock;
         this.config = config.reply();
     }
@@ -74,16 +69,11 @@ public class ReplyDispatcher {
         dispatch().subscribe().with(ignored -> { }, e -> Log.warnf("Reply dispatch failed: %s", e.toString()));
     }
 
-    @Scheduled(every = "${igme.reply.dispatch-interval:1s}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            // not once shutdown began: the database pool closes before the scheduler stops ticking
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    Uni<Void> tick() {
-        if (!replier) {
-            return Uni.createFrom().voidItem();
+    /** Every {@code igme.reply.dispatch-interval}, on instances with the replier role. */
+    void schedule(@Observes StartupEvent start, Scheduler scheduler) {
+        if (replier) {
+            Jobs.every(scheduler, "Reply dispatch", config.dispatchInterval(), Duration.ofSeconds(2), this::dispatch);
         }
-        return dispatch().onFailure().invoke(e -> Log.warnf("Reply dispatch failed: %s", e.toString()))
-                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private Uni<Void> dispatch() {
@@ -141,35 +131,48 @@ public class ReplyDispatcher {
         });
     }
 
-    /** Final answers that need no call; otherwise waits for the account's rate limit and adds the row to {@code ready}. */
+    /**
+     * The decision's "still sendable?" check again (the window may have closed while the row
+     * waited), before and after the account's rate limit; a row that passes joins {@code ready}.
+     */
     private Uni<Void> check(ReplyOutbox.Due reply, List<Map.Entry<ReplyOutbox.Due, Account>> ready) {
-        Account account = accounts.find(reply.igAccountId()).orElse(null);
-        if (account == null) {
-            return outbox.markFinal(reply.id(), "FAILED_ACCOUNT_NOT_CONFIGURED", "the account is no longer configured");
-        }
-        if (account.pausedFor(reply.pausedTokenFingerprint())) {
-            return outbox.markFinal(reply.id(), "SKIPPED_ACCOUNT_PAUSED", "the account is paused");
-        }
+        Optional<Account> account = accounts.find(reply.conversation().igAccountId());
         MessagingWindow window = MessagingWindow.after(reply.lastInboundAt());
-        if (!window.openAt(clock.instant(), config.windowMargin())) {
-            return outbox.markFinal(reply.id(), "FAILED_WINDOW_CLOSED", "the window closed before the reply could be sent");
+        ReplyDecision.SkipReason before = unsendable(reply, account, window);
+        if (before != null) {
+            return outbox.markFinal(reply.id(), ReplyStatus.skipped(before), reason(before, "before the reply could be sent"));
         }
-        return limiter.acquire(account).chain(() -> {
-            if (!window.openAt(clock.instant(), config.windowMargin())) {
-                return outbox.markFinal(reply.id(), "FAILED_WINDOW_CLOSED", "the window closed while waiting for the rate limit");
+        return limiter.acquire(account.get()).chain(() -> {
+            ReplyDecision.SkipReason after = unsendable(reply, account, window);
+            if (after != null) {
+                return outbox.markFinal(reply.id(), ReplyStatus.skipped(after), reason(after, "while waiting for the rate limit"));
             }
-            ready.add(Map.entry(reply, account));
+            ready.add(Map.entry(reply, account.get()));
             return Uni.createFrom().voidItem();
         });
+    }
+
+    private ReplyDecision.SkipReason unsendable(ReplyOutbox.Due reply, Optional<Account> account, MessagingWindow window) {
+        return ReplyDecision.unsendable(account, reply.pausedTokenFingerprint(), window, clock.instant(),
+                config.windowMargin());
+    }
+
+    private static String reason(ReplyDecision.SkipReason reason, String when) {
+        return switch (reason) {
+            case ACCOUNT_NOT_CONFIGURED -> "the account is no longer configured";
+            case ACCOUNT_PAUSED -> "the account is paused";
+            case WINDOW_CLOSED -> "the window closed " + when;
+            default -> reason.name();
+        };
     }
 
     /** Sends one reply; a success is added to {@code sentRows} (marked SENT in one batch), anything else recorded now. */
     private Uni<Void> send(ReplyOutbox.Due reply, Account account, List<Map.Entry<Long, String>> sentRows) {
         MessagingWindow window = MessagingWindow.after(reply.lastInboundAt());
-        OutgoingMessage message = new OutgoingMessage(reply.igsid(), reply.text(), quickReplies(reply));
+        OutgoingMessage message = new OutgoingMessage(reply.conversation().igsid(), reply.text(), reply.quickReplies());
         return graph.send(account, message).chain(result -> {
             if (result.isSent()) {
-                Log.debugf("Reply %d to %s for %s, attempt %d: sent as %s", reply.id(), reply.igsid(), account,
+                Log.debugf("Reply %d to %s for %s, attempt %d: sent as %s", reply.id(), reply.conversation().igsid(), account,
                         reply.attempts(), result.messageId());
                 sentRows.add(Map.entry(reply.id(), result.messageId()));
                 return Uni.createFrom().voidItem();
@@ -179,10 +182,10 @@ public class ReplyDispatcher {
     }
 
     private Uni<Void> record(ReplyOutbox.Due reply, Account account, MessagingWindow window, SendResult result) {
-        Log.debugf("Reply %d to %s for %s, attempt %d: %s", reply.id(), reply.igsid(), account,
+        Log.debugf("Reply %d to %s for %s, attempt %d: %s", reply.id(), reply.conversation().igsid(), account,
                 reply.attempts(), result.error().describe());
         GraphError error = result.error();
-        String status = "FAILED_" + error.kind().name();
+        ReplyStatus status = ReplyStatus.failed(error.kind());
         switch (error.kind()) {
             case TOKEN_INVALID:
                 Log.errorf("Meta rejected the access token of account %s (%s): replies for it are paused until the"
@@ -209,13 +212,13 @@ public class ReplyDispatcher {
         }
     }
 
-    private Uni<Void> retryOrGiveUp(ReplyOutbox.Due reply, MessagingWindow window, GraphError error, String status) {
+    private Uni<Void> retryOrGiveUp(ReplyOutbox.Due reply, MessagingWindow window, GraphError error, ReplyStatus status) {
         if (reply.attempts() >= config.maxAttempts()) {
             return outbox.markFinal(reply.id(), status, error.describe() + " (after " + reply.attempts() + " attempts)");
         }
         Instant next = clock.instant().plus(backoff(reply.attempts()));
         if (!window.openAt(next, config.windowMargin())) {
-            return outbox.markFinal(reply.id(), "FAILED_WINDOW_CLOSED", error.describe()
+            return outbox.markFinal(reply.id(), ReplyStatus.FAILED_WINDOW_CLOSED, error.describe()
                     + "; the next attempt would fall after the window's end");
         }
         return outbox.reschedule(reply.id(), next, error.describe());
@@ -232,15 +235,4 @@ public class ReplyDispatcher {
         return Duration.ofMillis((long) (Math.min(exponential, max.toMillis()) * jitter));
     }
 
-    private List<OutgoingMessage.QuickReply> quickReplies(ReplyOutbox.Due reply) {
-        if (reply.quickReplies() == null) {
-            return List.of();
-        }
-        try {
-            return mapper.readValue(reply.quickReplies(), QUICK_REPLIES).stream()
-                    .map(q -> new OutgoingMessage.QuickReply(q.title(), q.payload())).toList();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("reply " + reply.id() + " holds invalid quick replies", e);
-        }
-    }
 }

@@ -1,11 +1,10 @@
 package dev.igme.reply.outbox;
 
-import dev.igme.reply.rules.ReplyRule;
+import static dev.igme.platform.Sql.instant;
+import static dev.igme.platform.Sql.utc;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,28 +15,31 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.igme.attribution.AttributionEvent;
-import dev.igme.conversation.Conversation;
+import dev.igme.conversation.ConversationKey;
+import dev.igme.conversation.ConversationStore;
+import dev.igme.graph.QuickReply;
+import dev.igme.platform.Json;
+import dev.igme.platform.Sql;
+import dev.igme.reply.rules.ReplyRule;
 import io.micrometer.core.instrument.Metrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The reply table as an outbox: one row per attribution (a unique constraint, so no event,
  * instance or restart can make a second one), claimed for sending with {@code FOR UPDATE SKIP
- * LOCKED} so that several replier instances never send the same row.
+ * LOCKED} so that several replier instances never send the same row. Statuses are
+ * {@link ReplyStatus} names, passed as parameters; the two partial indexes (due PENDING rows,
+ * SENDING rows) need their status as a literal in the statement, written from the enum.
  */
 @ApplicationScoped
 public class ReplyOutbox {
-
-    public static final String PENDING = "PENDING";
-    /** Taken by a dispatcher, no call made yet: handed back to PENDING if that dispatcher dies. */
-    public static final String CLAIMED = "CLAIMED";
-    public static final String SENDING = "SENDING";
-    public static final String SENT = "SENT";
 
     /** What the decision needs to know about a conversation and its replies. */
     public record State(Instant lastInboundAt, boolean alreadyReplied, String pausedTokenFingerprint,
@@ -45,54 +47,75 @@ public class ReplyOutbox {
     }
 
     /** A row claimed for sending, with the conversation's current clock. */
-    public record Due(long id, String attributionId, String igAccountId, String igsid, String text, String quickReplies,
-            int attempts, Instant lastInboundAt, String pausedTokenFingerprint) {
+    public record Due(long id, String attributionId, ConversationKey conversation, String text,
+            List<QuickReply> quickReplies, int attempts, Instant lastInboundAt, String pausedTokenFingerprint) {
+
+        Due withLastInbound(Instant at) {
+            return new Due(id, attributionId, conversation, text, quickReplies, attempts, at, pausedTokenFingerprint);
+        }
     }
 
-    /** A new row. {@code status} is PENDING or a final SKIPPED_ / FAILED_ status. */
-    public record NewReply(AttributionEvent event, ReplyRule rule, String status, String text, String quickReplies,
-            Instant windowExpiresAt, String error) {
+    /** A new row: PENDING with its text, or a final status (then {@code text} may be null). */
+    public record NewReply(AttributionEvent event, ReplyRule rule, ReplyStatus status, String text,
+            List<QuickReply> quickReplies, Instant windowExpiresAt, String error) {
     }
+
+    /** Replies that were or may be sent: what a rule's cooldown counts. */
+    private static final String[] COUNTED_FOR_COOLDOWN = names(ReplyStatus.PENDING, ReplyStatus.CLAIMED,
+            ReplyStatus.SENDING, ReplyStatus.SENT);
+
+    private static final String INSERT = """
+            INSERT INTO reply (attribution_id, ig_account_id, igsid, ref, scenario, rule_id, rule_name, status, text,
+                               quick_replies, next_attempt_at, window_expires_at, last_error)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            ON CONFLICT (attribution_id) DO NOTHING
+            RETURNING status""";
 
     private final Pool pool;
+    private final ConversationStore conversations;
+    private final ObjectMapper mapper;
 
-    public ReplyOutbox(Pool pool) {
+    public ReplyOutbox(Pool pool, ConversationStore conversations, ObjectMapper mapper) {
         this.pool = pool;
+        this.conversations = conversations;
+        this.mapper = mapper;
     }
 
-    /** The state of every event's conversation in two queries, whatever the batch size. */
+    /** The state of every event's conversation in three queries, whatever the batch size. */
     public Uni<Map<String, State>> states(List<AttributionEvent> events) {
         String[] ids = events.stream().map(AttributionEvent::attributionId).toArray(String[]::new);
         String[] accounts = events.stream().map(AttributionEvent::igAccountId).toArray(String[]::new);
         String[] users = events.stream().map(AttributionEvent::igsid).toArray(String[]::new);
         Uni<List<Row>> singles = pool.preparedQuery("""
-                SELECT e.attribution_id, e.ig_account_id, e.igsid,
-                       (SELECT last_inbound_at FROM conversation c
-                         WHERE c.ig_account_id = e.ig_account_id AND c.igsid = e.igsid) AS last_inbound_at,
+                SELECT e.attribution_id,
                        EXISTS (SELECT 1 FROM reply r WHERE r.attribution_id = e.attribution_id) AS replied,
                        (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = e.ig_account_id) AS paused
-                FROM unnest($1::text[], $2::text[], $3::text[]) AS e(attribution_id, ig_account_id, igsid)""")
-                .execute(Tuple.of(ids, accounts, users))
-                .map(ReplyOutbox::list);
+                FROM unnest($1::text[], $2::text[]) AS e(attribution_id, ig_account_id)""")
+                .execute(Tuple.of(ids, accounts))
+                .map(Sql::list);
         Uni<List<Row>> byRule = pool.preparedQuery("""
                 SELECT ig_account_id, igsid, rule_id, max(created_at) AS last FROM reply
                 WHERE (ig_account_id, igsid) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-                  AND rule_id IS NOT NULL AND status IN ('PENDING', 'SENDING', 'SENT')
+                  AND rule_id IS NOT NULL AND status = ANY($3)
                 GROUP BY ig_account_id, igsid, rule_id""")
-                .execute(Tuple.of(accounts, users))
-                .map(ReplyOutbox::list);
-        return Uni.combine().all().unis(singles, byRule).asTuple().map(t -> {
-            Map<Conversation.Key, Map<Long, Instant>> lastByConversation = new HashMap<>();
+                .execute(Tuple.of(accounts, users, COUNTED_FOR_COOLDOWN))
+                .map(Sql::list);
+        Uni<Map<ConversationKey, Instant>> lastInbound = conversations.lastInbound(
+                events.stream().map(ReplyOutbox::conversation).collect(java.util.stream.Collectors.toSet()));
+        return Uni.combine().all().unis(singles, byRule, lastInbound).asTuple().map(t -> {
+            Map<ConversationKey, Map<Long, Instant>> lastByConversation = new HashMap<>();
             for (Row row : t.getItem2()) {
-                lastByConversation.computeIfAbsent(conversation(row), k -> new HashMap<>())
-                        .put(row.getLong("rule_id"), instant(row, "last"));
+                lastByConversation.computeIfAbsent(new ConversationKey(row.getString("ig_account_id"),
+                        row.getString("igsid")), k -> new HashMap<>()).put(row.getLong("rule_id"), instant(row, "last"));
             }
+            Map<String, Row> single = new HashMap<>();
+            t.getItem1().forEach(row -> single.put(row.getString("attribution_id"), row));
             Map<String, State> states = new HashMap<>();
-            for (Row row : t.getItem1()) {
-                Conversation.Key conversation = conversation(row);
-                states.put(row.getString("attribution_id"), new State(instant(row, "last_inbound_at"),
-                        row.getBoolean("replied"), row.getString("paused"),
-                        lastByConversation.getOrDefault(conversation, Map.of())));
+            for (AttributionEvent event : events) {
+                Row row = single.get(event.attributionId());
+                ConversationKey conversation = conversation(event);
+                states.put(event.attributionId(), new State(t.getItem3().get(conversation), row.getBoolean("replied"),
+                        row.getString("paused"), lastByConversation.getOrDefault(conversation, Map.of())));
             }
             return states;
         });
@@ -103,64 +126,63 @@ public class ReplyOutbox {
         if (replies.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<NewReply> sorted = replies.stream().sorted(Comparator.comparing(r -> r.event().attributionId())).toList();
-        return pool.preparedQuery(INSERT + " RETURNING status").executeBatch(sorted.stream().map(r -> row(r, now)).toList())
-                .map(result -> {
-                    int pending = 0;
-                    for (var rows = result; rows != null; rows = rows.next()) {
-                        for (Row row : rows) {
-                            String status = row.getString("status");
-                            if (PENDING.equals(status)) {
-                                pending++;
-                            } else {
-                                countFinal(status, 1);
-                            }
-                        }
+        List<Tuple> rows = replies.stream().sorted(Comparator.comparing(r -> r.event().attributionId()))
+                .map(r -> row(r, now)).toList();
+        return pool.preparedQuery(INSERT).executeBatch(rows).map(result -> {
+            int pending = 0;
+            for (var batch = result; batch != null; batch = batch.next()) {
+                for (Row row : batch) {
+                    ReplyStatus status = ReplyStatus.valueOf(row.getString("status"));
+                    if (status == ReplyStatus.PENDING) {
+                        pending++;
+                    } else {
+                        countFinal(status, 1);
                     }
-                    return pending;
-                });
+                }
+            }
+            return pending;
+        });
     }
 
-    private static final String INSERT = """
-            INSERT INTO reply (attribution_id, ig_account_id, igsid, ref, scenario, rule_id, rule_name, status, text,
-                               quick_replies, next_attempt_at, window_expires_at, last_error)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-            ON CONFLICT (attribution_id) DO NOTHING""";
-
-    private static Tuple row(NewReply reply, Instant now) {
+    private Tuple row(NewReply reply, Instant now) {
         AttributionEvent e = reply.event();
+        boolean pending = reply.status() == ReplyStatus.PENDING;
         return Tuple.from(new Object[] {e.attributionId(), e.igAccountId(), e.igsid(), e.ref(),
                 e.scenario().name(), reply.rule() == null ? null : reply.rule().id(),
-                reply.rule() == null ? null : reply.rule().name(), reply.status(), reply.text(),
-                reply.quickReplies(), PENDING.equals(reply.status()) ? utc(now) : null,
-                utc(reply.windowExpiresAt()), reply.error()});
+                reply.rule() == null ? null : reply.rule().name(), reply.status().name(), reply.text(),
+                reply.quickReplies() == null ? null : Json.write(mapper, reply.quickReplies()),
+                pending ? utc(now) : null, utc(reply.windowExpiresAt()), reply.error()});
     }
 
-    /** Replies by final status: SENT, FAILED_<reason>, SKIPPED_<reason>. */
-    static void countFinal(String status, double replies) {
-        Metrics.counter("igme.replies", "status", status).increment(replies);
+    /** Replies by final status. */
+    static void countFinal(ReplyStatus status, double replies) {
+        Metrics.counter("igme.replies", "status", status.name()).increment(replies);
     }
 
-    /** Marks up to {@code limit} due PENDING rows CLAIMED (one more attempt) and returns them. */
+    /**
+     * Marks up to {@code limit} due PENDING rows CLAIMED (one more attempt) and returns them with
+     * their conversations' last inbound time, read after the claim.
+     */
     public Uni<List<Due>> claimDue(int limit, Instant now) {
         return pool.preparedQuery("""
-                UPDATE reply r SET status = 'CLAIMED', attempts = r.attempts + 1, updated_at = now()
-                FROM (SELECT id FROM reply WHERE status = 'PENDING' AND next_attempt_at <= $2
+                UPDATE reply r SET status = $3, attempts = r.attempts + 1, updated_at = now()
+                FROM (SELECT id FROM reply WHERE status = '%s' AND next_attempt_at <= $2
                       ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
                 WHERE r.id = due.id
                 RETURNING r.id, r.attribution_id, r.ig_account_id, r.igsid, r.text, r.quick_replies, r.attempts,
-                    (SELECT last_inbound_at FROM conversation c
-                      WHERE c.ig_account_id = r.ig_account_id AND c.igsid = r.igsid) AS last_inbound_at,
-                    (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = r.ig_account_id) AS paused""")
-                .execute(Tuple.of(limit, utc(now)))
+                    (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = r.ig_account_id) AS paused"""
+                .formatted(ReplyStatus.PENDING.name()))
+                .execute(Tuple.of(limit, utc(now), ReplyStatus.CLAIMED.name()))
                 .map(rows -> {
-                    List<Due> due = new ArrayList<>();
+                    List<Due> due = new ArrayList<>(rows.size());
                     rows.forEach(row -> due.add(new Due(row.getLong("id"), row.getString("attribution_id"),
-                            row.getString("ig_account_id"), row.getString("igsid"), row.getString("text"),
-                            row.getString("quick_replies"), row.getInteger("attempts"), instant(row, "last_inbound_at"),
+                            new ConversationKey(row.getString("ig_account_id"), row.getString("igsid")),
+                            row.getString("text"), quickReplies(row), row.getInteger("attempts"), null,
                             row.getString("paused"))));
                     return due;
-                });
+                })
+                .chain(due -> conversations.lastInbound(due.stream().map(Due::conversation).toList())
+                        .map(last -> due.stream().map(d -> d.withLastInbound(last.get(d.conversation()))).toList()));
     }
 
     /**
@@ -176,12 +198,13 @@ public class ReplyOutbox {
             return Uni.createFrom().item(Set.of());
         }
         return pool.preparedQuery("""
-                UPDATE reply r SET status = 'SENDING', updated_at = now()
+                UPDATE reply r SET status = $3, updated_at = now()
                 FROM unnest($1::bigint[], $2::int[]) AS c(id, attempts)
-                WHERE r.id = c.id AND r.attempts = c.attempts AND r.status = 'CLAIMED'
+                WHERE r.id = c.id AND r.attempts = c.attempts AND r.status = $4
                 RETURNING r.id""")
                 .execute(Tuple.of(claimed.stream().map(Due::id).toArray(Long[]::new),
-                        claimed.stream().map(Due::attempts).toArray(Integer[]::new)))
+                        claimed.stream().map(Due::attempts).toArray(Integer[]::new),
+                        ReplyStatus.SENDING.name(), ReplyStatus.CLAIMED.name()))
                 .map(rows -> {
                     Set<Long> ids = new HashSet<>();
                     rows.forEach(row -> ids.add(row.getLong("id")));
@@ -194,22 +217,26 @@ public class ReplyOutbox {
         if (sent.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("UPDATE reply SET status = 'SENT', message_id = $2, sent_at = $3, last_error = NULL,"
-                + " updated_at = now() WHERE id = $1 AND status = 'SENDING'")
-                .executeBatch(sent.stream().map(e -> Tuple.of(e.getKey(), e.getValue(), utc(now))).toList())
-                .invoke(() -> countFinal(SENT, sent.size()))
+        return pool.preparedQuery("UPDATE reply SET status = $4, message_id = $2, sent_at = $3, last_error = NULL,"
+                + " updated_at = now() WHERE id = $1 AND status = $5")
+                .executeBatch(sent.stream().map(e -> Tuple.of(e.getKey(), e.getValue(), utc(now),
+                        ReplyStatus.SENT.name(), ReplyStatus.SENDING.name())).toList())
+                .invoke(() -> countFinal(ReplyStatus.SENT, sent.size()))
                 .replaceWithVoid();
     }
 
-    public Uni<Void> markFinal(long id, String status, String error) {
+    /** Ends a claimed or sending row with a final status. */
+    public Uni<Void> markFinal(long id, ReplyStatus status, String error) {
         return update("UPDATE reply SET status = $2, last_error = $3, next_attempt_at = NULL, updated_at = now()"
-                + " WHERE id = $1 AND status IN ('CLAIMED', 'SENDING')", Tuple.of(id, status, error))
+                + " WHERE id = $1 AND status IN ($4, $5)", Tuple.tuple().addLong(id).addString(status.name())
+                .addString(error).addString(ReplyStatus.CLAIMED.name()).addString(ReplyStatus.SENDING.name()))
                 .invoke(() -> countFinal(status, 1));
     }
 
     public Uni<Void> reschedule(long id, Instant nextAttemptAt, String error) {
-        return update("UPDATE reply SET status = 'PENDING', next_attempt_at = $2, last_error = $3, updated_at = now()"
-                + " WHERE id = $1 AND status = 'SENDING'", Tuple.of(id, utc(nextAttemptAt), error));
+        return update("UPDATE reply SET status = $4, next_attempt_at = $2, last_error = $3, updated_at = now()"
+                + " WHERE id = $1 AND status = $5", Tuple.of(id, utc(nextAttemptAt), error,
+                        ReplyStatus.PENDING.name(), ReplyStatus.SENDING.name()));
     }
 
     /**
@@ -218,17 +245,19 @@ public class ReplyOutbox {
      * customer twice, so they end as FAILED_AMBIGUOUS.
      */
     public Uni<Integer> failAbandoned(Duration sendingTimeout) {
-        Uni<Void> handBack = pool.preparedQuery("""
-                UPDATE reply SET status = 'PENDING', updated_at = now()
-                WHERE status = 'CLAIMED' AND updated_at < now() - make_interval(secs => $1)""")
-                .execute(Tuple.of((double) sendingTimeout.toSeconds())).replaceWithVoid();
+        double seconds = sendingTimeout.toSeconds();
+        Uni<Void> handBack = update("""
+                UPDATE reply SET status = $2, updated_at = now()
+                WHERE status = $3 AND updated_at < now() - make_interval(secs => $1)""",
+                Tuple.of(seconds, ReplyStatus.PENDING.name(), ReplyStatus.CLAIMED.name()));
         return handBack.chain(() -> pool.preparedQuery("""
-                UPDATE reply SET status = 'FAILED_AMBIGUOUS', updated_at = now(), next_attempt_at = NULL,
+                UPDATE reply SET status = $2, updated_at = now(), next_attempt_at = NULL,
                     last_error = 'left SENDING by an instance that stopped mid-call; Meta may have delivered it, so it is not sent again'
-                WHERE status = 'SENDING' AND updated_at < now() - make_interval(secs => $1)""")
-                .execute(Tuple.of((double) sendingTimeout.toSeconds()))
+                WHERE status = '%s' AND updated_at < now() - make_interval(secs => $1)"""
+                .formatted(ReplyStatus.SENDING.name()))
+                .execute(Tuple.of(seconds, ReplyStatus.FAILED_AMBIGUOUS.name()))
                 .map(result -> result.rowCount())
-                .invoke(n -> countFinal("FAILED_AMBIGUOUS", n)));
+                .invoke(n -> countFinal(ReplyStatus.FAILED_AMBIGUOUS, n)));
     }
 
     /** Stops all sends for the account until its token changes. */
@@ -244,22 +273,20 @@ public class ReplyOutbox {
         return pool.preparedQuery(sql).execute(params).replaceWithVoid();
     }
 
-    private static List<Row> list(RowSet<Row> rows) {
-        List<Row> list = new ArrayList<>(rows.size());
-        rows.forEach(list::add);
-        return list;
+    private List<QuickReply> quickReplies(Row row) {
+        String json = row.getString("quick_replies");
+        try {
+            return json == null ? List.of() : mapper.readValue(json, QuickReply.LIST);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("reply " + row.getLong("id") + " holds invalid quick replies", e);
+        }
     }
 
-    private static Conversation.Key conversation(Row row) {
-        return new Conversation.Key(row.getString("ig_account_id"), row.getString("igsid"));
+    private static ConversationKey conversation(AttributionEvent event) {
+        return new ConversationKey(event.igAccountId(), event.igsid());
     }
 
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    private static String[] names(ReplyStatus... statuses) {
+        return java.util.Arrays.stream(statuses).map(Enum::name).toArray(String[]::new);
     }
 }

@@ -1,10 +1,5 @@
 package dev.igme.reply.outbox;
 
-import dev.igme.reply.rules.MessageTemplate;
-import dev.igme.reply.rules.ReplyRule;
-import dev.igme.reply.rules.ReplyRules;
-import dev.igme.reply.rules.RuleValidator;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,10 +19,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.attribution.AttributionEvent;
-import dev.igme.platform.BatchRetry;
 import dev.igme.config.IgmeConfig;
-import dev.igme.conversation.Conversation;
+import dev.igme.conversation.ConversationKey;
 import dev.igme.graph.Accounts;
+import dev.igme.graph.QuickReply;
+import dev.igme.platform.BatchRetry;
+import dev.igme.reply.rules.MessageTemplate;
+import dev.igme.reply.rules.ReplyRule;
+import dev.igme.reply.rules.ReplyRules;
+import dev.igme.reply.rules.RuleValidator;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 
@@ -88,11 +88,11 @@ public class ReplyProcessor {
         return Uni.combine().all().unis(rules.current(), outbox.states(events)).asTuple().chain(loaded -> {
             Instant now = clock.instant();
             Set<String> decided = new HashSet<>();
-            Map<Conversation.Key, Map<Long, Instant>> sentInBatch = new HashMap<>();
+            Map<ConversationKey, Map<Long, Instant>> sentInBatch = new HashMap<>();
             List<ReplyOutbox.NewReply> replies = new ArrayList<>();
             for (AttributionEvent event : events) {
                 ReplyOutbox.State state = loaded.getItem2().get(event.attributionId());
-                Conversation.Key conversation = new Conversation.Key(event.igAccountId(), event.igsid());
+                ConversationKey conversation = new ConversationKey(event.igAccountId(), event.igsid());
                 Map<Long, Instant> lastByRule = new HashMap<>(state.lastReplyByRule());
                 lastByRule.putAll(sentInBatch.getOrDefault(conversation, Map.of()));
                 var decision = ReplyDecision.decide(new ReplyDecision.Context(event, loaded.getItem1(),
@@ -102,7 +102,7 @@ public class ReplyProcessor {
                     continue; // the existing row stands
                 }
                 ReplyOutbox.NewReply reply = newReply(event, decision);
-                if (ReplyOutbox.PENDING.equals(reply.status())) {
+                if (reply.status() == ReplyStatus.PENDING) {
                     sentInBatch.computeIfAbsent(conversation, k -> new HashMap<>()).put(decision.rule().id(), now);
                 }
                 replies.add(reply);
@@ -118,25 +118,18 @@ public class ReplyProcessor {
     private ReplyOutbox.NewReply newReply(AttributionEvent event, ReplyDecision.Decision decision) {
         ReplyRule rule = decision.rule();
         if (!decision.send()) {
-            return new ReplyOutbox.NewReply(event, rule, "SKIPPED_" + decision.skip().name(), null, null,
+            return new ReplyOutbox.NewReply(event, rule, ReplyStatus.skipped(decision.skip()), null, null,
                     decision.windowExpiresAt(), null);
         }
         String text = MessageTemplate.render(rule.message().text(), event);
-        String quickReplies = json(rule.message().quickReplies());
+        List<QuickReply> quickReplies = rule.message().quickReplies();
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > RuleValidator.MAX_TEXT_BYTES) {
-            return new ReplyOutbox.NewReply(event, rule, "FAILED_MESSAGE_TOO_LONG", text, quickReplies,
+            return new ReplyOutbox.NewReply(event, rule, ReplyStatus.FAILED_MESSAGE_TOO_LONG, text, quickReplies,
                     decision.windowExpiresAt(), "the rendered text is " + bytes + " bytes; the Send API takes "
                             + RuleValidator.MAX_TEXT_BYTES);
         }
-        return new ReplyOutbox.NewReply(event, rule, ReplyOutbox.PENDING, text, quickReplies, decision.windowExpiresAt(), null);
-    }
-
-    private String json(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return new ReplyOutbox.NewReply(event, rule, ReplyStatus.PENDING, text, quickReplies,
+                decision.windowExpiresAt(), null);
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.igme.platform.api.QueryParams;
+import dev.igme.platform.Sql;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
@@ -28,7 +28,7 @@ public class ReplyRepository implements PanacheRepositoryBase<Reply, Long> {
         if (status != null) {
             if (status.endsWith("*")) {
                 where.add("status like :status escape '!'");
-                params.and("status", QueryParams.likePrefix(status.substring(0, status.length() - 1)));
+                params.and("status", Sql.likePrefix(status.substring(0, status.length() - 1)));
             } else {
                 where.add("status = :status");
                 params.and("status", status);

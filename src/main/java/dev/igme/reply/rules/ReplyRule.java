@@ -1,17 +1,17 @@
 package dev.igme.reply.rules;
 
+import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
-
-import java.lang.reflect.Type;
 import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.igme.attribution.Scenario;
+import dev.igme.graph.QuickReply;
 
 /**
  * Which ref gets which reply; the shape {@code /api/v1/reply-rules} and the rules file take. Optional
@@ -79,9 +79,6 @@ public record ReplyRule(
 
     /** The reply: text with {placeholders}, and optional quick replies. */
     public record Message(String text, List<QuickReply> quickReplies) {
-    }
-
-    public record QuickReply(String title, String payload) {
     }
 
     /** Whether this (validated) rule applies to an attribution of this account, scenario and ref. */

@@ -1,22 +1,29 @@
 package dev.igme.reply.rules;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.attribution.Scenario;
+import dev.igme.config.IgmeConfig;
+import dev.igme.graph.QuickReply;
+import dev.igme.platform.Jobs;
+import dev.igme.platform.Json;
 import dev.igme.platform.Role;
 import dev.igme.platform.Roles;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.quarkus.panache.common.Sort;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -36,16 +43,17 @@ public class ReplyRules {
 
     private static final TypeReference<List<Scenario>> SCENARIOS = new TypeReference<>() { };
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
-    private static final TypeReference<List<ReplyRule.QuickReply>> QUICK_REPLIES = new TypeReference<>() { };
 
     private final ReplyRuleRepository repository;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final boolean replier;
+    private final IgmeConfig config;
     private volatile List<ReplyRule> current = List.of();
     private volatile boolean loaded;
 
-    public ReplyRules(ReplyRuleRepository repository, ObjectMapper mapper, Clock clock, Roles roles) {
+    public ReplyRules(ReplyRuleRepository repository, ObjectMapper mapper, Clock clock, Roles roles, IgmeConfig config) {
+        this.config = config;
         this.replier = roles.has(Role.REPLIER);
         this.repository = repository;
         this.mapper = mapper;
@@ -140,14 +148,16 @@ public class ReplyRules {
         return chain.map(ignored -> rules.size());
     }
 
-    @Scheduled(every = "${igme.reply.rules-refresh-interval:10s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            // not once shutdown began: the database pool closes before the scheduler stops ticking
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    Uni<Void> refresh() {
-        if (!replier) {
-            return Uni.createFrom().voidItem(); // only the replier decides with the cached rules
+    /** Every {@code igme.reply.rules-refresh-interval}, on instances with the replier role (the only one deciding with them). */
+    void schedule(@Observes StartupEvent start, Scheduler scheduler) {
+        if (replier) {
+            Jobs.every(scheduler, "Reply rules refresh", config.reply().rulesRefreshInterval(), Duration.ofSeconds(1),
+                    this::refresh);
         }
+    }
+
+    /** Loads the rules again; on failure the ones loaded before stay in use. */
+    Uni<Void> refresh() {
         return load().replaceWithVoid()
                 .onFailure().invoke(e -> Log.warnf("Could not reload reply rules (keeping %d): %s", current.size(), e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
@@ -174,17 +184,13 @@ public class ReplyRules {
                     new ReplyRule.Match(ReplyRule.MatchType.valueOf(row.matchType), row.pattern, row.caseInsensitive),
                     mapper.readValue(row.scenarios, SCENARIOS), mapper.readValue(row.accounts, STRINGS), row.priority,
                     row.cooldownSeconds, row.enabled,
-                    new ReplyRule.Message(row.messageText, mapper.readValue(row.quickReplies, QUICK_REPLIES)));
+                    new ReplyRule.Message(row.messageText, mapper.readValue(row.quickReplies, QuickReply.LIST)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("reply_rule " + row.id + " holds invalid JSON", e);
         }
     }
 
     private String json(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(mapper, value);
     }
 }

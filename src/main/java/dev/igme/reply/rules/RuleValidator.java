@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.igme.attribution.Scenario;
+import dev.igme.graph.QuickReply;
 
 /** Checks a rule as a platform team wrote it and fills in defaults; says which field is wrong and why. */
 public final class RuleValidator {
@@ -78,14 +79,14 @@ public final class RuleValidator {
             throw new InvalidRule("message.text", "has the unknown placeholder " + unknown + "; known: "
                     + MessageTemplate.PLACEHOLDERS.stream().sorted().map(p -> "{" + p + "}").toList());
         }
-        List<ReplyRule.QuickReply> quickReplies = message.quickReplies() == null ? List.of() : message.quickReplies();
+        List<QuickReply> quickReplies = message.quickReplies() == null ? List.of() : message.quickReplies();
         if (quickReplies.size() > MAX_QUICK_REPLIES) {
             throw new InvalidRule("message.quickReplies", "has " + quickReplies.size() + " entries; at most "
                     + MAX_QUICK_REPLIES + " are allowed");
         }
-        List<ReplyRule.QuickReply> checked = new ArrayList<>();
+        List<QuickReply> checked = new ArrayList<>();
         for (int i = 0; i < quickReplies.size(); i++) {
-            ReplyRule.QuickReply q = quickReplies.get(i);
+            QuickReply q = quickReplies.get(i);
             String field = "message.quickReplies[" + i + "]";
             if (q == null) {
                 throw new InvalidRule(field, "is missing");
@@ -99,7 +100,7 @@ public final class RuleValidator {
             if (payload.length() > MAX_QUICK_REPLY_PAYLOAD) {
                 throw new InvalidRule(field + ".payload", "is longer than " + MAX_QUICK_REPLY_PAYLOAD + " characters");
             }
-            checked.add(new ReplyRule.QuickReply(title, payload));
+            checked.add(new QuickReply(title, payload));
         }
         return new ReplyRule(rule.id(), name,
                 new ReplyRule.Match(match.type(), pattern, Boolean.TRUE.equals(match.caseInsensitive())),

@@ -32,6 +32,8 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
+import dev.igme.attribution.NormalizerOutput;
+import dev.igme.conversation.ConversationKey;
 import dev.igme.testing.ConsumerLag;
 import dev.igme.testing.Db;
 import dev.igme.testing.Deliveries;
@@ -243,9 +245,9 @@ class ReplierTest {
         long id = ((Number) Db.rows(pool, "INSERT INTO reply (attribution_id, ig_account_id, igsid, ref, scenario, status,"
                 + " text, attempts) VALUES ($1, $2, $3, $4, 'EXISTING_THREAD_REFERRAL', 'CLAIMED', 'hi', 2) RETURNING id",
                 "taken-over-" + user, IG_ACCOUNT, user, prefix + "taken-over").get(0).get("id")).longValue();
-        ReplyOutbox.Due claimedByA = new ReplyOutbox.Due(id, "taken-over-" + user, IG_ACCOUNT, user, "hi", null, 1,
+        ReplyOutbox.Due claimedByA = new ReplyOutbox.Due(id, "taken-over-" + user, new ConversationKey(IG_ACCOUNT, user), "hi", List.of(), 1,
                 Instant.now(), null);
-        ReplyOutbox.Due claimedByB = new ReplyOutbox.Due(id, "taken-over-" + user, IG_ACCOUNT, user, "hi", null, 2,
+        ReplyOutbox.Due claimedByB = new ReplyOutbox.Due(id, "taken-over-" + user, new ConversationKey(IG_ACCOUNT, user), "hi", List.of(), 2,
                 Instant.now(), null);
 
         assertEquals(Set.of(), outbox.markSending(List.of(claimedByA)).await().atMost(WAIT), "A may not send it");
@@ -277,9 +279,9 @@ class ReplierTest {
         assertEquals("SENT", awaitFinal(ref).get("status"));
         Webhook.postSigned(delivery).then().statusCode(200);
         // the repeated event is on the topic, and the repliers have consumed the topic to its end
-        await().atMost(WAIT).until(() -> dev.igme.testing.TopicReader.all(bootstrap(), "instagram.attributions",
+        await().atMost(WAIT).until(() -> dev.igme.testing.TopicReader.all(bootstrap(), NormalizerOutput.ATTRIBUTIONS_TOPIC,
                 r -> new String(r.value()).contains(ref)).size() >= 2);
-        await().atMost(WAIT).until(() -> ConsumerLag.of(bootstrap(), "igme-replier", "instagram.attributions") == 0);
+        await().atMost(WAIT).until(() -> ConsumerLag.of(bootstrap(), "igme-replier", NormalizerOutput.ATTRIBUTIONS_TOPIC) == 0);
         Map<String, Object> stillOne = awaitFinal(ref);
         assertEquals("SENT", stillOne.get("status"));
 

@@ -1,9 +1,5 @@
 package dev.igme.reply.outbox;
 
-import dev.igme.reply.rules.ReplyRule;
-import dev.igme.testing.Events;
-import dev.igme.reply.rules.RuleValidator;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,10 +14,12 @@ import org.junit.jupiter.api.Test;
 
 import dev.igme.attribution.AttributionEvent;
 import dev.igme.attribution.Scenario;
-import dev.igme.attribution.SourceCategory;
 import dev.igme.config.IgmeConfig;
 import dev.igme.graph.Account;
 import dev.igme.reply.outbox.ReplyDecision.SkipReason;
+import dev.igme.reply.rules.ReplyRule;
+import dev.igme.reply.rules.RuleValidator;
+import dev.igme.testing.Events;
 
 class ReplyDecisionTest {
 

@@ -1,7 +1,5 @@
 package dev.igme.reply.rules;
 
-import dev.igme.testing.Events;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.attribution.AttributionEvent;
 import dev.igme.attribution.Scenario;
+import dev.igme.graph.QuickReply;
+import dev.igme.testing.Events;
 
 class ReplyRuleTest {
 
@@ -61,9 +61,9 @@ class ReplyRuleTest {
         assertInvalid("name", base("", "hi", null));
         assertInvalid("message.text", base("r", "é".repeat(501), null)); // 1,002 bytes
         assertInvalid("message.text", base("r", "Hello {name}", null));
-        assertInvalid("message.quickReplies", base("r", "hi", Collections.nCopies(14, new ReplyRule.QuickReply("a", "b"))));
-        assertInvalid("message.quickReplies[0].title", base("r", "hi", List.of(new ReplyRule.QuickReply("x".repeat(21), "b"))));
-        assertInvalid("message.quickReplies[0].payload", base("r", "hi", List.of(new ReplyRule.QuickReply("ok", null))));
+        assertInvalid("message.quickReplies", base("r", "hi", Collections.nCopies(14, new QuickReply("a", "b"))));
+        assertInvalid("message.quickReplies[0].title", base("r", "hi", List.of(new QuickReply("x".repeat(21), "b"))));
+        assertInvalid("message.quickReplies[0].payload", base("r", "hi", List.of(new QuickReply("ok", null))));
         assertInvalid("match.type", new ReplyRule(null, "r", new ReplyRule.Match(null, "x", false), null, null, null, null,
                 null, new ReplyRule.Message("hi", null)));
         assertInvalid("match.pattern", new ReplyRule(null, "r", new ReplyRule.Match(ReplyRule.MatchType.EXACT, " ", false),
@@ -73,7 +73,7 @@ class ReplyRuleTest {
         assertInvalid("cooldownSeconds", new ReplyRule(null, "r", new ReplyRule.Match(ReplyRule.MatchType.EXACT, "x", false),
                 null, null, null, -1L, null, new ReplyRule.Message("hi", null)));
         // exactly 1,000 bytes and 13 quick replies of 20 characters are fine
-        RuleValidator.validate(base("r", "é".repeat(500), Collections.nCopies(13, new ReplyRule.QuickReply("x".repeat(20), "p"))));
+        RuleValidator.validate(base("r", "é".repeat(500), Collections.nCopies(13, new QuickReply("x".repeat(20), "p"))));
     }
 
     @Test
@@ -102,7 +102,7 @@ class ReplyRuleTest {
         assertTrue(typo.getMessage().contains("cooldown"), typo.getMessage());
     }
 
-    private static ReplyRule base(String name, String text, List<ReplyRule.QuickReply> quickReplies) {
+    private static ReplyRule base(String name, String text, List<QuickReply> quickReplies) {
         return new ReplyRule(null, name, new ReplyRule.Match(ReplyRule.MatchType.EXACT, "x", false), null, null, null, null,
                 null, new ReplyRule.Message(text, quickReplies));
     }

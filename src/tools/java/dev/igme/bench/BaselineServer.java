@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.igme.webhook.SignatureVerifier;
+import dev.igme.webhook.WebhookRoute;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -42,7 +43,7 @@ public final class BaselineServer {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
         vertx.createHttpServer(new HttpServerOptions().setPort(port)).requestHandler(request -> request.body().onSuccess(body -> {
             byte[] bytes = body.getBytes();
-            if (!verifier.verify(request.getHeader("X-Hub-Signature-256"), bytes)) {
+            if (!verifier.verify(request.getHeader(WebhookRoute.SIGNATURE_HEADER), bytes)) {
                 request.response().setStatusCode(401).end();
                 return;
             }

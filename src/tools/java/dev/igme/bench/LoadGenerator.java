@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import dev.igme.webhook.SignatureVerifier;
+import dev.igme.webhook.WebhookRoute;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -221,7 +222,7 @@ final class LoadGenerator {
     private void send(int port, Delivery d, int attempt, java.util.function.IntConsumer onStatus) {
         client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("localhost").setPort(port)
                         .setURI("/webhooks/instagram").putHeader("Content-Type", "application/json")
-                        .putHeader("X-Hub-Signature-256", d.signature()))
+                        .putHeader(WebhookRoute.SIGNATURE_HEADER, d.signature()))
                 .compose(request -> request.send(Buffer.buffer(d.body())))
                 .onComplete(response -> {
                     int status = response.succeeded() ? response.result().statusCode() : 0;

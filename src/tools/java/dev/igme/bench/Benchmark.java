@@ -31,11 +31,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.igme.attribution.NormalizerOutput;
 import dev.igme.testing.FreePort;
 import dev.igme.testing.InfrastructureResource;
 import dev.igme.testing.KafkaBroker;
 import dev.igme.testing.Postgres;
 import dev.igme.testing.ServiceProcess;
+import dev.igme.webhook.RawDelivery;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
@@ -345,7 +347,7 @@ public final class Benchmark {
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                     new StringDeserializer(), new StringDeserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor("instagram.attributions").stream()
+                List<TopicPartition> partitions = consumer.partitionsFor(NormalizerOutput.ATTRIBUTIONS_TOPIC).stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
@@ -375,7 +377,7 @@ public final class Benchmark {
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 9437184), new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < records; i++) {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>("bench.norm.raw", load.referrals("bench-norm-", items).body());
-                record.headers().add("igme-delivery-id", ("bench-" + i).getBytes(StandardCharsets.UTF_8));
+                record.headers().add(RawDelivery.Headers.DELIVERY_ID, ("bench-" + i).getBytes(StandardCharsets.UTF_8));
                 record.headers().add("igme-received-at", Instant.now().toString().getBytes(StandardCharsets.UTF_8));
                 producer.send(record);
             }
