@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.igme.conversation.ConversationStore;
 import dev.igme.conversation.ConversationTouch;
 import dev.igme.platform.Sql;
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.arc.WithCaching;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -48,11 +50,12 @@ public class AttributionStore {
     /** Length of the indexed ref prefix (attribution_ref_prefix_idx). */
     private static final int INDEXED_PREFIX = 200;
 
-    private final Pool pool;
+    /** Looked up when first used: the datasource is inactive on instances whose roles use no database. */
+    private final InjectableInstance<Pool> pool;
     private final ConversationStore conversations;
     private final ObjectMapper mapper;
 
-    public AttributionStore(Pool pool, ConversationStore conversations, ObjectMapper mapper) {
+    public AttributionStore(@WithCaching InjectableInstance<Pool> pool, ConversationStore conversations, ObjectMapper mapper) {
         this.pool = pool;
         this.conversations = conversations;
         this.mapper = mapper;
@@ -66,7 +69,7 @@ public class AttributionStore {
                 .sorted(Comparator.comparing(AttributionEvent::attributionId))
                 .map(AttributionStore::tuple)
                 .toList();
-        return pool.withTransaction(connection -> insert(connection, rows)
+        return pool.get().withTransaction(connection -> insert(connection, rows)
                 .chain(() -> conversations.touch(connection, touches)));
     }
 
@@ -109,7 +112,7 @@ public class AttributionStore {
         params.add(query.limit());
         String sql = SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY occurred_at DESC, attribution_id DESC LIMIT $" + params.size();
-        return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
+        return pool.get().preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
             List<AttributionEvent> events = new ArrayList<>(rows.size());
             rows.forEach(row -> events.add(event(row)));
             return events;

@@ -13,6 +13,8 @@ import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.arc.WithCaching;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -35,9 +37,10 @@ public class ConversationStore {
                 last_business_message_at = GREATEST(c.last_business_message_at, EXCLUDED.last_business_message_at),
                 updated_at = now()""";
 
-    private final Pool pool;
+    /** Looked up when first used: the datasource is inactive on instances whose roles use no database. */
+    private final InjectableInstance<Pool> pool;
 
-    public ConversationStore(Pool pool) {
+    public ConversationStore(@WithCaching InjectableInstance<Pool> pool) {
         this.pool = pool;
     }
 
@@ -68,7 +71,7 @@ public class ConversationStore {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.preparedQuery("""
+        return pool.get().preparedQuery("""
                 SELECT c.ig_account_id, c.igsid, c.last_inbound_at FROM conversation c
                 JOIN unnest($1::text[], $2::text[]) AS k(ig_account_id, igsid)
                   ON c.ig_account_id = k.ig_account_id AND c.igsid = k.igsid
@@ -86,7 +89,7 @@ public class ConversationStore {
 
     /** The conversation's clocks, or null when nothing was ever seen of it. */
     public Uni<Conversation> find(ConversationKey key) {
-        return pool.preparedQuery("""
+        return pool.get().preparedQuery("""
                 SELECT ig_account_id, igsid, last_inbound_at, last_business_message_at FROM conversation
                 WHERE ig_account_id = $1 AND igsid = $2""")
                 .execute(Tuple.of(key.igAccountId(), key.igsid()))

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.quarkus.arc.InjectableInstance;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -19,10 +20,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 @ApplicationScoped
 public class DatabaseReadiness implements AsyncHealthCheck {
 
-    private final Pool pool;
+    private final InjectableInstance<Pool> pool;
     private final Roles roles;
 
-    public DatabaseReadiness(Pool pool, Roles roles) {
+    public DatabaseReadiness(InjectableInstance<Pool> pool, Roles roles) {
         this.pool = pool;
         this.roles = roles;
     }
@@ -32,7 +33,7 @@ public class DatabaseReadiness implements AsyncHealthCheck {
         if (!roles.usesDatabase()) {
             return Uni.createFrom().item(HealthCheckResponse.named("postgresql").up().withData("used", false).build());
         }
-        return pool.query("SELECT 1").execute()
+        return pool.get().query("SELECT 1").execute()
                 .ifNoItem().after(Duration.ofSeconds(3)).fail()
                 .map(rows -> HealthCheckResponse.named("postgresql").up().build())
                 .onFailure().recoverWithItem(e -> HealthCheckResponse.named("postgresql").down()

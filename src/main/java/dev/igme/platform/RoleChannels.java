@@ -13,7 +13,8 @@ import io.smallrye.config.PropertiesConfigSource;
 
 /**
  * Switches off what the roles this instance does not have would use, before the extensions start
- * it: the Kafka consumers of absent roles (an ingress-only instance opens no consumer at all), and
+ * it: the Kafka consumers of absent roles (an ingress-only instance opens no consumer at all), the
+ * datasource where no role uses PostgreSQL (an ingress-only instance needs none configured), and
  * Hibernate wherever the replier does not run (about 4,000 classes, some 20-30 MiB of resident
  * memory that the ingress and the normalizer never use). Derived from {@code igme.roles}, so that
  * operators set one property.
@@ -34,6 +35,11 @@ public class RoleChannels implements ConfigSourceFactory {
                 properties.put("mp.messaging.incoming." + channel + ".enabled", "false");
             }
         });
+        if (!Role.useDatabase(roles)) {
+            // the ingress needs Kafka only: no datasource, so none has to be configured, and no
+            // connection, migration or health check is attempted
+            properties.put("quarkus.datasource.active", "false");
+        }
         if (!Role.servesApi(roles)) {
             // Hibernate serves the API and the reply rules only, both on the replier (see ApiRoleFilter);
             // the normalizer writes through the reactive client

@@ -5,13 +5,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
+import io.quarkus.arc.InjectableInstance;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 
 /**
  * Applies the versioned Flyway migrations at startup, after the configuration checks (lower
  * {@link Startup} values run first), rather than through {@code quarkus.flyway.migrate-at-start}:
- * that runs before any bean and would report a missing webhook secret as a database error.
+ * that runs before any bean and would report a missing webhook secret as a database error. Flyway
+ * is looked up only where the roles use the database: elsewhere the datasource is inactive
+ * ({@link RoleChannels}) and may not be configured at all.
  */
 @ApplicationScoped
 public class SchemaMigration {
@@ -19,10 +22,10 @@ public class SchemaMigration {
     /** Startup order: configuration checks use lower values. */
     public static final int STARTUP_ORDER = 100;
 
-    private final Flyway flyway;
+    private final InjectableInstance<Flyway> flyway;
     private final Roles roles;
 
-    public SchemaMigration(Flyway flyway, Roles roles) {
+    public SchemaMigration(InjectableInstance<Flyway> flyway, Roles roles) {
         this.flyway = flyway;
         this.roles = roles;
     }
@@ -33,8 +36,9 @@ public class SchemaMigration {
             Log.infof("Roles %s use no database: no migration", roles.all());
             return;
         }
-        MigrateResult result = flyway.migrate();
-        Log.infof("Database schema migrated: %d migration(s) applied, schema version %s",
-                result.migrationsExecuted, flyway.info().current() == null ? "none" : flyway.info().current().getVersion());
+        Flyway migrations = flyway.get();
+        MigrateResult result = migrations.migrate();
+        Log.infof("Database schema migrated: %d migration(s) applied, schema version %s", result.migrationsExecuted,
+                migrations.info().current() == null ? "none" : migrations.info().current().getVersion());
     }
 }

@@ -26,6 +26,8 @@ import dev.igme.platform.Json;
 import dev.igme.platform.Sql;
 import dev.igme.reply.rules.ReplyRule;
 import io.micrometer.core.instrument.Metrics;
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.arc.WithCaching;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -71,11 +73,12 @@ public class ReplyOutbox {
             ON CONFLICT (attribution_id) DO NOTHING
             RETURNING status""";
 
-    private final Pool pool;
+    /** Looked up when first used: the datasource is inactive on instances whose roles use no database. */
+    private final InjectableInstance<Pool> pool;
     private final ConversationStore conversations;
     private final ObjectMapper mapper;
 
-    public ReplyOutbox(Pool pool, ConversationStore conversations, ObjectMapper mapper) {
+    public ReplyOutbox(@WithCaching InjectableInstance<Pool> pool, ConversationStore conversations, ObjectMapper mapper) {
         this.pool = pool;
         this.conversations = conversations;
         this.mapper = mapper;
@@ -86,14 +89,14 @@ public class ReplyOutbox {
         String[] ids = events.stream().map(AttributionEvent::attributionId).toArray(String[]::new);
         String[] accounts = events.stream().map(AttributionEvent::igAccountId).toArray(String[]::new);
         String[] users = events.stream().map(AttributionEvent::igsid).toArray(String[]::new);
-        Uni<List<Row>> singles = pool.preparedQuery("""
+        Uni<List<Row>> singles = pool.get().preparedQuery("""
                 SELECT e.attribution_id,
                        EXISTS (SELECT 1 FROM reply r WHERE r.attribution_id = e.attribution_id) AS replied,
                        (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = e.ig_account_id) AS paused
                 FROM unnest($1::text[], $2::text[]) AS e(attribution_id, ig_account_id)""")
                 .execute(Tuple.of(ids, accounts))
                 .map(Sql::list);
-        Uni<List<Row>> byRule = pool.preparedQuery("""
+        Uni<List<Row>> byRule = pool.get().preparedQuery("""
                 SELECT ig_account_id, igsid, rule_id, max(created_at) AS last FROM reply
                 WHERE (ig_account_id, igsid) IN (SELECT * FROM unnest($1::text[], $2::text[]))
                   AND rule_id IS NOT NULL AND status = ANY($3)
@@ -128,7 +131,7 @@ public class ReplyOutbox {
         }
         List<Tuple> rows = replies.stream().sorted(Comparator.comparing(r -> r.event().attributionId()))
                 .map(r -> row(r, now)).toList();
-        return pool.preparedQuery(INSERT).executeBatch(rows).map(result -> {
+        return pool.get().preparedQuery(INSERT).executeBatch(rows).map(result -> {
             int pending = 0;
             for (var batch = result; batch != null; batch = batch.next()) {
                 for (Row row : batch) {
@@ -164,7 +167,7 @@ public class ReplyOutbox {
      * their conversations' last inbound time, read after the claim.
      */
     public Uni<List<Due>> claimDue(int limit, Instant now) {
-        return pool.preparedQuery("""
+        return pool.get().preparedQuery("""
                 UPDATE reply r SET status = $3, attempts = r.attempts + 1, updated_at = now()
                 FROM (SELECT id FROM reply WHERE status = '%s' AND next_attempt_at <= $2
                       ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
@@ -197,7 +200,7 @@ public class ReplyOutbox {
         if (claimed.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        return pool.preparedQuery("""
+        return pool.get().preparedQuery("""
                 UPDATE reply r SET status = $3, updated_at = now()
                 FROM unnest($1::bigint[], $2::int[]) AS c(id, attempts)
                 WHERE r.id = c.id AND r.attempts = c.attempts AND r.status = $4
@@ -217,7 +220,7 @@ public class ReplyOutbox {
         if (sent.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("UPDATE reply SET status = $4, message_id = $2, sent_at = $3, last_error = NULL,"
+        return pool.get().preparedQuery("UPDATE reply SET status = $4, message_id = $2, sent_at = $3, last_error = NULL,"
                 + " updated_at = now() WHERE id = $1 AND status = $5")
                 .executeBatch(sent.stream().map(e -> Tuple.of(e.getKey(), e.getValue(), utc(now),
                         ReplyStatus.SENT.name(), ReplyStatus.SENDING.name())).toList())
@@ -250,7 +253,7 @@ public class ReplyOutbox {
                 UPDATE reply SET status = $2, updated_at = now()
                 WHERE status = $3 AND updated_at < now() - make_interval(secs => $1)""",
                 Tuple.of(seconds, ReplyStatus.PENDING.name(), ReplyStatus.CLAIMED.name()));
-        return handBack.chain(() -> pool.preparedQuery("""
+        return handBack.chain(() -> pool.get().preparedQuery("""
                 UPDATE reply SET status = $2, updated_at = now(), next_attempt_at = NULL,
                     last_error = 'left SENDING by an instance that stopped mid-call; Meta may have delivered it, so it is not sent again'
                 WHERE status = '%s' AND updated_at < now() - make_interval(secs => $1)"""
@@ -270,7 +273,7 @@ public class ReplyOutbox {
     }
 
     private Uni<Void> update(String sql, Tuple params) {
-        return pool.preparedQuery(sql).execute(params).replaceWithVoid();
+        return pool.get().preparedQuery(sql).execute(params).replaceWithVoid();
     }
 
     private List<QuickReply> quickReplies(Row row) {
