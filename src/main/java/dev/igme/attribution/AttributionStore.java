@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.conversation.ConversationStore;
 import dev.igme.conversation.ConversationTouch;
+import dev.igme.link.identity.IdentityStore;
+import dev.igme.link.ref.RefStatus;
 import dev.igme.platform.Sql;
 import io.quarkus.arc.InjectableInstance;
 import io.quarkus.arc.WithCaching;
@@ -40,7 +42,8 @@ public class AttributionStore {
     /** The columns, in the order of {@link #tuple} and {@link #event}. */
     static final List<String> COLUMNS = List.of("attribution_id", "ig_account_id", "igsid", "scenario", "new_thread",
             "ref", "ref_valid", "source", "source_category", "type", "message_id", "postback_title", "postback_payload",
-            "ad_id", "ads_context", "product_id", "occurred_at", "received_at", "delivery_id", "standby", "test");
+            "ad_id", "ads_context", "product_id", "occurred_at", "received_at", "delivery_id", "standby", "test",
+            "link_id", "campaign_id", "channel", "external_id", "click_id", "ref_status");
 
     static final String INSERT = "INSERT INTO attribution (" + String.join(", ", COLUMNS) + ") VALUES ("
             + IntStream.rangeClosed(1, COLUMNS.size()).mapToObj(i -> "$" + i).collect(Collectors.joining(", "))
@@ -53,11 +56,14 @@ public class AttributionStore {
     /** Looked up when first used: the datasource is inactive on instances whose roles use no database. */
     private final InjectableInstance<Pool> pool;
     private final ConversationStore conversations;
+    private final IdentityStore identities;
     private final ObjectMapper mapper;
 
-    public AttributionStore(@WithCaching InjectableInstance<Pool> pool, ConversationStore conversations, ObjectMapper mapper) {
+    public AttributionStore(@WithCaching InjectableInstance<Pool> pool, ConversationStore conversations,
+            IdentityStore identities, ObjectMapper mapper) {
         this.pool = pool;
         this.conversations = conversations;
+        this.identities = identities;
         this.mapper = mapper;
     }
 
@@ -69,8 +75,13 @@ public class AttributionStore {
                 .sorted(Comparator.comparing(AttributionEvent::attributionId))
                 .map(AttributionStore::tuple)
                 .toList();
+        List<IdentityStore.Binding> bindings = attributions.stream().filter(a -> a.externalId() != null)
+                .map(a -> new IdentityStore.Binding(a.igAccountId(), a.igsid(), a.externalId(), a.linkId(),
+                        a.attributionId(), a.occurredAt()))
+                .toList();
         return pool.get().withTransaction(connection -> insert(connection, rows)
-                .chain(() -> conversations.touch(connection, touches)));
+                .chain(() -> conversations.touch(connection, touches))
+                .chain(() -> identities.bind(connection, bindings)));
     }
 
     /** Up to {@code query.limit()} events, newest first by the item's time. */
@@ -129,7 +140,8 @@ public class AttributionStore {
                 a.newThread(), a.ref(), a.refValid(), a.source(), a.sourceCategory().name(), a.type(), a.messageId(),
                 a.postbackTitle(), a.postbackPayload(), a.adId(),
                 a.adsContext() == null ? null : a.adsContext().toString(), a.productId(), utc(a.occurredAt()),
-                utc(a.receivedAt()), a.deliveryId(), a.standby(), a.test()});
+                utc(a.receivedAt()), a.deliveryId(), a.standby(), a.test(), a.linkId(), a.campaign(), a.channel(),
+                a.externalId(), a.clickId(), a.refStatus() == null ? null : a.refStatus().name()});
     }
 
     AttributionEvent event(Row row) {
@@ -143,7 +155,10 @@ public class AttributionStore {
                     row.getString("message_id"), row.getString("postback_title"), row.getString("postback_payload"),
                     row.getString("ad_id"), adsContext == null ? null : mapper.readTree(adsContext),
                     row.getString("product_id"), instant(row, "occurred_at"), instant(row, "received_at"),
-                    row.getString("delivery_id"), row.getBoolean("standby"), row.getBoolean("test"));
+                    row.getString("delivery_id"), row.getBoolean("standby"), row.getBoolean("test"),
+                    row.getString("link_id"), row.getString("campaign_id"), row.getString("channel"),
+                    row.getString("external_id"), row.getString("click_id"),
+                    row.getString("ref_status") == null ? null : RefStatus.valueOf(row.getString("ref_status")));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored ads_context of " + row.getString("attribution_id") + " is not JSON", e);
         }

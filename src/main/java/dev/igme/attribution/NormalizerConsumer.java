@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +19,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.conversation.ConversationTouch;
+import dev.igme.link.LinkSettings;
+import dev.igme.link.LinkStore;
+import dev.igme.link.StoredLink;
 import dev.igme.platform.BatchRetry;
 import dev.igme.platform.Sql;
 import dev.igme.webhook.RawDelivery;
@@ -46,11 +51,14 @@ public class NormalizerConsumer {
     private final ReferralNormalizer normalizer;
     private final AttributionStore store;
     private final NormalizerOutput output;
+    private final LinkStore links;
 
-    public NormalizerConsumer(ObjectMapper mapper, AttributionStore store, NormalizerOutput output) {
-        this.normalizer = new ReferralNormalizer(mapper);
+    public NormalizerConsumer(ObjectMapper mapper, LinkSettings settings, AttributionStore store,
+            NormalizerOutput output, LinkStore links) {
+        this.normalizer = new ReferralNormalizer(mapper, settings.codec());
         this.store = store;
         this.output = output;
+        this.links = links;
     }
 
     /** One raw record and what it contained. */
@@ -58,6 +66,10 @@ public class NormalizerConsumer {
 
         String origin() {
             return record.topic() + "/" + record.partition() + "/" + record.offset();
+        }
+
+        Delivery withAttributions(List<AttributionEvent> events) {
+            return new Delivery(record, deliveryId, result.withAttributions(events));
         }
 
         NormalizerOutput.DeadLetter deadLetter(String reason) {
@@ -70,8 +82,22 @@ public class NormalizerConsumer {
         // Parsing a batch (up to 16 MiB of JSON) is CPU work: off the event loop, once per batch.
         return Uni.createFrom().item(() -> normalizeAll(records))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(deliveries -> BatchRetry.untilDone(() -> process(deliveries),
+                .chain(deliveries -> BatchRetry.untilDone(() -> withLinks(deliveries).chain(this::process),
                         "Batch of " + deliveries.size() + " raw deliveries"));
+    }
+
+    /** Adds each verified ref's campaign and channel, with one query for the whole batch. */
+    private Uni<List<Delivery>> withLinks(List<Delivery> deliveries) {
+        Set<String> ids = deliveries.stream().flatMap(d -> d.result().attributions().stream())
+                .map(AttributionEvent::linkId).filter(Objects::nonNull).collect(Collectors.toSet());
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(deliveries);
+        }
+        return links.linksById(ids).map(byId -> deliveries.stream().map(d -> d.withAttributions(
+                d.result().attributions().stream().map(e -> {
+                    StoredLink link = e.linkId() == null ? null : byId.get(e.linkId());
+                    return link == null ? e : e.withLink(link.campaignId(), link.channel().json());
+                }).toList())).toList());
     }
 
     private List<Delivery> normalizeAll(ConsumerRecords<String, byte[]> records) {

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.conversation.ConversationTouch;
+import dev.igme.link.ref.RefCodec;
+import dev.igme.link.ref.RefStatus;
 import dev.igme.platform.Hashes;
 
 /**
@@ -33,9 +35,11 @@ public final class ReferralNormalizer {
     private static final int MAX_MID_AS_ID = 256;
 
     private final ObjectMapper mapper;
+    private final RefCodec refs;
 
-    public ReferralNormalizer(ObjectMapper mapper) {
+    public ReferralNormalizer(ObjectMapper mapper, RefCodec refs) {
         this.mapper = mapper;
+        this.refs = refs;
     }
 
     /** What one delivery contained. */
@@ -44,6 +48,11 @@ public final class ReferralNormalizer {
 
         static Result unreadable(String reason) {
             return new Result(reason, List.of(), List.of(), List.of(), 0);
+        }
+
+        /** The same result with these attributions instead (enriched after a lookup). */
+        public Result withAttributions(List<AttributionEvent> events) {
+            return new Result(deliveryError, events, touches, rejections, ignoredItems);
         }
 
         public boolean readable() {
@@ -207,10 +216,15 @@ public final class ReferralNormalizer {
             String id = mid != null
                     ? (mid.length() <= MAX_MID_AS_ID ? mid : "sha256:" + Hashes.sha256Hex(mid))
                     : "sha256:" + Hashes.sha256Hex(account, user, Long.toString(at.toEpochMilli()), nullToEmpty(ref), nullToEmpty(source));
+            RefCodec.Decoded decoded = ref == null ? null : refs.decode(ref, at);
+            RefCodec.Parts parts = decoded == null ? null : decoded.parts();
             attributions.add(new AttributionEvent(AttributionEvent.SCHEMA_VERSION, id, scenario, scenario.newThread(),
                     account, user, ref, ref != null && VALID_REF.matcher(ref).matches(), source,
                     SourceCategory.of(source, adId, productId), text(referral.get("type")), mid, title, payload,
-                    adId, adsContext, productId, at, receivedAt, deliveryId, standby, test));
+                    adId, adsContext, productId, at, receivedAt, deliveryId, standby, test,
+                    parts == null ? null : parts.linkId(), null, null,
+                    decoded != null && decoded.status() == RefStatus.VERIFIED ? parts.externalId() : null,
+                    parts == null ? null : parts.clickId(), decoded == null ? null : decoded.status()));
         }
     }
 

@@ -40,6 +40,35 @@ public interface IgmeConfig {
     /** Replies. */
     Reply reply();
 
+    /** Campaigns, links, signed refs and the tracked redirect. */
+    Links links();
+
+    interface Links {
+        /**
+         * Keys that sign refs and seal the external ids of personal refs, each
+         * {@code <key id>:<base64 secret>} (key id 1-8 letters or digits, secret at least 32 random
+         * bytes: {@code openssl rand -base64 32}), comma-separated. The first signs, all verify, so a
+         * key is rotated by putting a new one first and removing the old one once its refs no longer
+         * matter. Without keys no link can be created and every ref reads as FOREIGN.
+         */
+        Optional<List<String>> signingKeys();
+
+        /**
+         * The public base URL of the tracked redirect, the host that reaches the ingress pods
+         * ({@code https://go.example.com}); links answer {@code <public-url>/r/<id>}. Without it links
+         * have no tracked URL and their QR codes point at ig.me directly.
+         */
+        Optional<String> publicUrl();
+
+        /**
+         * How often the instances with the replier role publish every link to {@code instagram.links}
+         * again (as well as at start and on every change), so that the redirect's directory converges
+         * even if a publish after a change was lost.
+         */
+        @WithDefault("10m")
+        Duration republishInterval();
+    }
+
     interface Graph {
         /** Base URL for accounts using Instagram API with Instagram Login. */
         @WithDefault("https://graph.instagram.com")
@@ -79,6 +108,12 @@ public interface IgmeConfig {
         /** Stop replying for this account without removing it. */
         @WithDefault("false")
         boolean paused();
+
+        /**
+         * The account's Instagram username, for its links: {@code https://ig.me/m/<username>?ref=...}.
+         * Campaigns of an account without one cannot get links.
+         */
+        Optional<String> username();
 
         enum Flavour {
             INSTAGRAM_LOGIN, FACEBOOK_PAGE

@@ -21,16 +21,17 @@ import io.smallrye.config.PropertiesConfigSource;
  */
 public class RoleChannels implements ConfigSourceFactory {
 
-    static final Map<Role, String> CONSUMER_BY_ROLE = Map.of(
-            Role.NORMALIZER, "webhook-raw-in",
-            Role.REPLIER, "attributions-in");
+    static final Map<String, Role> CONSUMERS = Map.of(
+            "webhook-raw-in", Role.NORMALIZER,
+            "link-clicks-in", Role.NORMALIZER,
+            "attributions-in", Role.REPLIER);
 
     @Override
     public Iterable<org.eclipse.microprofile.config.spi.ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue value = context.getValue(Role.PROPERTY);
         Set<Role> roles = Role.parse(value == null ? null : value.getValue());
         Map<String, String> properties = new HashMap<>();
-        CONSUMER_BY_ROLE.forEach((role, channel) -> {
+        CONSUMERS.forEach((channel, role) -> {
             if (!roles.contains(role)) {
                 properties.put("mp.messaging.incoming." + channel + ".enabled", "false");
             }

@@ -15,13 +15,17 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.conversation.ConversationTouch;
+import dev.igme.link.ref.RefCodec;
+import dev.igme.link.ref.RefStatus;
+import dev.igme.testing.Deliveries;
 import dev.igme.testing.Fixtures;
+import dev.igme.testing.Refs;
 
 class ReferralNormalizerTest {
 
     private static final Instant RECEIVED = Instant.parse("2026-01-01T00:00:01Z");
     private static final String ACCOUNT = "17841400000000001";
-    private final ReferralNormalizer normalizer = new ReferralNormalizer(new ObjectMapper());
+    private final ReferralNormalizer normalizer = new ReferralNormalizer(new ObjectMapper(), Refs.service());
 
     private ReferralNormalizer.Result read(String fixture) {
         return normalizer.normalize(Fixtures.bytes("normalizer/" + fixture), "delivery-1", RECEIVED);
@@ -228,6 +232,53 @@ class ReferralNormalizerTest {
         ReferralNormalizer.Result result = normalizer.normalize(body.getBytes(StandardCharsets.UTF_8), "d", RECEIVED);
         assertTrue(result.attributions().isEmpty());
         assertEquals("sender.id is not an id", result.rejections().get(0).reason());
+    }
+
+    @Test
+    void aSignedRefIsReadIntoLinkClickAndPersonalIdAtTheItemsOwnTime() {
+        long at = 1767225600377L;
+        String click = Refs.service().newClickId();
+        String ref = Refs.service().mint(new RefCodec.Parts("spring-pack", "L1nk", click, null, "customer-4711"));
+
+        AttributionEvent a = normalizer.normalize(Deliveries.existingThreadReferral("6221000000000042", at, ref), "d",
+                RECEIVED).attributions().get(0);
+
+        assertEquals(RefStatus.VERIFIED, a.refStatus());
+        assertEquals("L1nk", a.linkId());
+        assertEquals(click, a.clickId());
+        assertEquals("customer-4711", a.externalId());
+        assertEquals(ref, a.ref(), "the ref itself is kept byte for byte");
+        assertTrue(a.ref().startsWith("spring-pack="), "prefix rules keep working");
+    }
+
+    @Test
+    void tamperedExpiredForeignAndUnknownKeyRefsAreRecordedWithTheirStatusAndNothingUnverified() {
+        long at = 1767225600377L;
+        String ref = Refs.service().mint(new RefCodec.Parts("spring-pack", "L1nk", null, null, "customer-4711"));
+        String tampered = ref.replace("spring-pack", "spring-pick");
+        String expired = Refs.service().mint(new RefCodec.Parts("spring-pack", "L1nk", null,
+                Instant.ofEpochMilli(at).minusSeconds(1), null));
+        String unknown = Refs.signingWith(Refs.UNKNOWN).mint(new RefCodec.Parts("spring-pack", "L1nk", null, null, null));
+        String rotated = Refs.signingWith(Refs.PREVIOUS).mint(new RefCodec.Parts("spring-pack", "L1nk", null, null, null));
+
+        assertRef(tampered, at, RefStatus.TAMPERED, null);
+        assertRef(expired, at, RefStatus.EXPIRED, "L1nk");
+        assertRef(unknown, at, RefStatus.UNKNOWN_KEY, null);
+        assertRef(rotated, at, RefStatus.VERIFIED, "L1nk");
+        assertRef("spring-qr_pack=42", at, RefStatus.FOREIGN, null);
+        AttributionEvent noRef = only("product-referral.json");
+        assertNull(noRef.ref());
+        assertNull(noRef.refStatus(), "no ref, no status");
+        assertEquals(RefStatus.FOREIGN, only("ads-referral.json").refStatus(), "an ad's own ref is not ours");
+    }
+
+    private void assertRef(String ref, long at, RefStatus status, String linkId) {
+        AttributionEvent a = normalizer.normalize(Deliveries.existingThreadReferral("6221000000000042", at, ref), "d",
+                RECEIVED).attributions().get(0);
+        assertEquals(status, a.refStatus(), ref);
+        assertEquals(linkId, a.linkId(), ref);
+        assertNull(a.externalId(), "only a verified personal ref binds: " + ref);
+        assertEquals(ref, a.ref());
     }
 
     private String id(String body) {

@@ -21,6 +21,20 @@ public final class Deliveries {
                 + timestampMillis + ",\"referral\":{\"ref\":\"" + ref + "\",\"source\":\"SHORTLINK\",\"type\":\"OPEN_THREAD\"}}");
     }
 
+    /** Scenario 1: a new thread, the user tapped an ice breaker of a link carrying {@code ref}. */
+    public static byte[] icebreakerTap(String user, long timestampMillis, String mid, String ref) {
+        return envelope("{\"sender\":{\"id\":\"" + user + "\"},\"recipient\":{\"id\":\"" + ACCOUNT + "\"},\"timestamp\":"
+                + timestampMillis + ",\"postback\":{\"mid\":\"" + mid + "\",\"title\":\"Your coupon?\",\"payload\":\"COUPON\","
+                + "\"referral\":{\"ref\":\"" + ref + "\",\"source\":\"SHORTLINK\",\"type\":\"OPEN_THREAD\"}}}");
+    }
+
+    /** Scenario 2: a new thread, the user typed a message instead. */
+    public static byte[] typedMessageReferral(String user, long timestampMillis, String mid, String ref) {
+        return envelope("{\"sender\":{\"id\":\"" + user + "\"},\"recipient\":{\"id\":\"" + ACCOUNT + "\"},\"timestamp\":"
+                + timestampMillis + ",\"message\":{\"mid\":\"" + mid + "\",\"text\":\"hi\","
+                + "\"referral\":{\"ref\":\"" + ref + "\",\"source\":\"SHORTLINK\",\"type\":\"OPEN_THREAD\"}}}");
+    }
+
     public static byte[] message(String user, long timestampMillis, String mid, String text) {
         return envelope("{\"sender\":{\"id\":\"" + user + "\"},\"recipient\":{\"id\":\"" + ACCOUNT + "\"},\"timestamp\":"
                 + timestampMillis + ",\"message\":{\"mid\":\"" + mid + "\",\"text\":\"" + text + "\"}}");

@@ -16,6 +16,6 @@ public final class Events {
     public static AttributionEvent referral(String ref, boolean standby, boolean test, Instant now) {
         return new AttributionEvent(AttributionEvent.SCHEMA_VERSION, "id-1", Scenario.EXISTING_THREAD_REFERRAL, false,
                 "acc", "user", ref, true, "SHORTLINK", SourceCategory.SHORTLINK, "OPEN_THREAD", null, null, null, null,
-                null, null, now.minusSeconds(60), now, "d", standby, test);
+                null, null, now.minusSeconds(60), now, "d", standby, test, null, null, null, null, null, null);
     }
 }

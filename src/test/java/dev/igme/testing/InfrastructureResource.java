@@ -8,6 +8,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import dev.igme.attribution.NormalizerOutput;
+import dev.igme.link.directory.LinkPublisher;
+import dev.igme.link.redirect.ClickPublisher;
 import dev.igme.webhook.RawDeliveryPublisher;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
@@ -25,7 +27,9 @@ public class InfrastructureResource implements QuarkusTestResourceLifecycleManag
     public static final Map<String, Integer> TOPICS = Map.of(
             RawDeliveryPublisher.TOPIC, 3,
             NormalizerOutput.ATTRIBUTIONS_TOPIC, 3,
-            NormalizerOutput.DEAD_LETTERS_TOPIC, 1);
+            NormalizerOutput.DEAD_LETTERS_TOPIC, 1,
+            LinkPublisher.TOPIC, 3,
+            ClickPublisher.TOPIC, 3);
 
     private KafkaBroker kafka;
     private Postgres postgres;

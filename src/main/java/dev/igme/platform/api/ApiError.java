@@ -22,6 +22,11 @@ public record ApiError(String error, String field) {
         return new BadRequestException(response(Response.Status.BAD_REQUEST, new ApiError(message)));
     }
 
+    /** A 400 that names the parameter or field to fix. */
+    public static BadRequestException badRequest(String message, String field) {
+        return new BadRequestException(response(Response.Status.BAD_REQUEST, new ApiError(message, field)));
+    }
+
     public static NotFoundException notFound(String message) {
         return new NotFoundException(response(Response.Status.NOT_FOUND, new ApiError(message)));
     }
