@@ -64,3 +64,12 @@ ALTER TABLE attribution
     ADD COLUMN ref_status  text;
 CREATE INDEX attribution_link_idx ON attribution (link_id, occurred_at) WHERE link_id IS NOT NULL;
 CREATE INDEX attribution_click_idx ON attribution (click_id) WHERE click_id IS NOT NULL;
+
+-- Reply rules may match on the link of a verified ref (JSON lists, empty = any), besides the ref
+-- pattern, which such a rule may leave out.
+ALTER TABLE reply_rule
+    ADD COLUMN campaigns text NOT NULL DEFAULT '[]',
+    ADD COLUMN channels  text NOT NULL DEFAULT '[]',
+    ADD COLUMN links     text NOT NULL DEFAULT '[]',
+    ALTER COLUMN match_type DROP NOT NULL,
+    ALTER COLUMN pattern DROP NOT NULL;

@@ -1,5 +1,10 @@
 package dev.igme.link;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -24,12 +29,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.igme.attribution.NormalizerOutput;
 import dev.igme.link.redirect.ClickPublisher;
 import dev.igme.link.ref.RefCodec;
 import dev.igme.testing.Db;
 import dev.igme.testing.Deliveries;
+import dev.igme.testing.InjectGraphApi;
 import dev.igme.testing.Refs;
 import dev.igme.testing.Tokens;
 import dev.igme.testing.TopicReader;
@@ -55,6 +62,9 @@ class LinksTest {
 
     @Inject
     Pool pool;
+
+    @InjectGraphApi
+    WireMockServer graph;
 
     static RequestSpecification admin() {
         return given().auth().oauth2(Tokens.withRoles("igme-admin")).contentType("application/json");
@@ -136,6 +146,35 @@ class LinksTest {
         }
         viewer().get("/api/v1/attributions?refPrefix=" + campaign + "-").then().statusCode(200)
                 .body("items.size()", equalTo(3)).body("items[0].linkId", equalTo(linkId));
+    }
+
+    @Test
+    void aRuleForACampaignAndChannelRepliesToItsLinksOnly() throws Exception {
+        String campaign = newCampaign();
+        String pack = newLink(campaign, "packaging", "Lid").get("id").asText();
+        String board = newLink(campaign, "billboard", "Station").get("id").asText();
+        admin().body(Map.of("name", "coupon-" + campaign, "campaigns", List.of(campaign), "channels", List.of("packaging"),
+                "message", Map.of("text", "Thanks for scanning the {channel} of {campaign}!")))
+                .post("/api/v1/reply-rules").then().statusCode(201);
+        String packUser = Deliveries.newUser();
+        String boardUser = Deliveries.newUser();
+        graph.stubFor(post(urlMatching("/ig/.*")).withRequestBody(matchingJsonPath("$.recipient.id", com.github.tomakehurst.wiremock.client.WireMock.equalTo(packUser)))
+                .willReturn(aResponse().withStatus(200).withBody("{\"recipient_id\":\"x\",\"message_id\":\"m-" + packUser + "\"}")));
+
+        Webhook.postSigned(Deliveries.existingThreadReferral(packUser, System.currentTimeMillis(),
+                refOf(redirect(pack, "Mozilla/5.0 (Android 15)")))).then().statusCode(200);
+        Webhook.postSigned(Deliveries.existingThreadReferral(boardUser, System.currentTimeMillis(),
+                refOf(redirect(board, "Mozilla/5.0 (Android 15)")))).then().statusCode(200);
+
+        await().atMost(WAIT).until(() -> !graph.findAll(postRequestedFor(urlMatching("/ig/.*"))
+                .withRequestBody(matchingJsonPath("$.recipient.id", com.github.tomakehurst.wiremock.client.WireMock.equalTo(packUser)))).isEmpty());
+        String sent = graph.findAll(postRequestedFor(urlMatching("/ig/.*"))
+                .withRequestBody(matchingJsonPath("$.recipient.id", com.github.tomakehurst.wiremock.client.WireMock.equalTo(packUser)))).get(0).getBodyAsString();
+        assertTrue(sent.contains("Thanks for scanning the packaging of " + campaign + "!"), sent);
+        event(boardUser);
+        await().atMost(WAIT).until(() -> !Db.rows(pool, "SELECT status FROM reply WHERE igsid = $1", boardUser).isEmpty());
+        assertEquals("SKIPPED_NO_RULE", Db.rows(pool, "SELECT status FROM reply WHERE igsid = $1", boardUser).get(0).get("status"),
+                "the billboard link is not the rule's channel");
     }
 
     @Test

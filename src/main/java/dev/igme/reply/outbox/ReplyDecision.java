@@ -50,7 +50,7 @@ public final class ReplyDecision {
 
     public static Optional<ReplyRule> pickRule(List<ReplyRule> rules, AttributionEvent event) {
         return rules.stream()
-                .filter(rule -> rule.appliesTo(event.igAccountId(), event.scenario(), event.ref()))
+                .filter(rule -> rule.appliesTo(event))
                 .min(PRECEDENCE);
     }
 

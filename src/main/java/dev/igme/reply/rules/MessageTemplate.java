@@ -9,12 +9,13 @@ import dev.igme.attribution.AttributionEvent;
 
 /**
  * Fills a rule's text with values of the attribution: {ref}, {igsid}, {account}, {scenario},
- * {source}, {postbackTitle}, {postbackPayload}. An absent value becomes the empty string.
+ * {source}, {postbackTitle}, {postbackPayload}, {campaign}, {channel} (of a verified link ref). An
+ * absent value becomes the empty string.
  */
 public final class MessageTemplate {
 
     static final Set<String> PLACEHOLDERS = Set.of("ref", "igsid", "account", "scenario", "source", "postbackTitle",
-            "postbackPayload");
+            "postbackPayload", "campaign", "channel");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
 
     private MessageTemplate() {
@@ -40,6 +41,8 @@ public final class MessageTemplate {
         values.put("source", event.source());
         values.put("postbackTitle", event.postbackTitle());
         values.put("postbackPayload", event.postbackPayload());
+        values.put("campaign", event.campaign());
+        values.put("channel", event.channel());
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

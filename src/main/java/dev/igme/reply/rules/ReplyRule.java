@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
+import dev.igme.attribution.AttributionEvent;
 import dev.igme.attribution.Scenario;
 import dev.igme.graph.QuickReply;
 
@@ -26,9 +27,18 @@ public record ReplyRule(
         Integer priority,
         Long cooldownSeconds,
         Boolean enabled,
-        Message message) {
+        Message message,
+        List<String> campaigns,
+        List<String> channels,
+        List<String> links) {
 
     public enum MatchType { EXACT, PREFIX, GLOB }
+
+    /** A rule that matches on the ref alone (no campaign, channel or link condition). */
+    public ReplyRule(Long id, String name, Match match, List<Scenario> scenarios, List<String> accounts,
+            Integer priority, Long cooldownSeconds, Boolean enabled, Message message) {
+        this(id, name, match, scenarios, accounts, priority, cooldownSeconds, enabled, message, null, null, null);
+    }
 
     /**
      * Rules are read strictly: a misspelt field ("cooldown") is refused rather than silently
@@ -81,15 +91,29 @@ public record ReplyRule(
     public record Message(String text, List<QuickReply> quickReplies) {
     }
 
-    /** Whether this (validated) rule applies to an attribution of this account, scenario and ref. */
-    public boolean appliesTo(String igAccountId, Scenario scenario, String ref) {
+    /**
+     * Whether this (validated) rule applies to the attribution: enabled, its scenario and account,
+     * its ref matched by {@code match} (when the rule has one), and its link's campaign, channel and
+     * id among the rule's (each list, when not empty). A rule with link conditions applies only to
+     * refs whose signature verified: the event carries a link only then.
+     */
+    public boolean appliesTo(AttributionEvent event) {
         return Boolean.TRUE.equals(enabled)
-                && scenarios.contains(scenario)
-                && (accounts.isEmpty() || accounts.contains(igAccountId))
-                && match.matches(ref);
+                && scenarios.contains(event.scenario())
+                && (accounts.isEmpty() || accounts.contains(event.igAccountId()))
+                && (match == null || match.matches(event.ref()))
+                && among(campaigns, event.campaign())
+                && among(channels, event.channel())
+                && among(links, event.linkId());
+    }
+
+    /** No condition (an empty list), or a value that is listed (immutable lists refuse to look for null). */
+    private static boolean among(List<String> allowed, String value) {
+        return allowed.isEmpty() || (value != null && allowed.contains(value));
     }
 
     String describe() {
-        return "'" + name + "' (" + match.type().name().toLowerCase(Locale.ROOT) + " " + match.pattern() + ")";
+        return "'" + name + "'" + (match == null ? "" : " (" + match.type().name().toLowerCase(Locale.ROOT) + " "
+                + match.pattern() + ")");
     }
 }

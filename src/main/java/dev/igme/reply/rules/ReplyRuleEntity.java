@@ -20,11 +20,16 @@ public class ReplyRuleEntity {
     public String name;
     @Column(name = "match_type")
     public String matchType;
+    /** Null (with match_type) for a rule that matches on campaign, channel or link alone. */
     public String pattern;
     @Column(name = "case_insensitive")
     public boolean caseInsensitive;
     public String scenarios;
     public String accounts;
+    /** JSON lists; empty lists for rules that match on the ref alone. */
+    public String campaigns;
+    public String channels;
+    public String links;
     public int priority;
     @Column(name = "cooldown_seconds")
     public long cooldownSeconds;

@@ -165,11 +165,14 @@ public class ReplyRules {
 
     private void copy(ReplyRule rule, ReplyRuleEntity row) {
         row.name = rule.name();
-        row.matchType = rule.match().type().name();
-        row.pattern = rule.match().pattern();
-        row.caseInsensitive = Boolean.TRUE.equals(rule.match().caseInsensitive());
+        row.matchType = rule.match() == null ? null : rule.match().type().name();
+        row.pattern = rule.match() == null ? null : rule.match().pattern();
+        row.caseInsensitive = rule.match() != null && Boolean.TRUE.equals(rule.match().caseInsensitive());
         row.scenarios = json(rule.scenarios());
         row.accounts = json(rule.accounts());
+        row.campaigns = json(rule.campaigns());
+        row.channels = json(rule.channels());
+        row.links = json(rule.links());
         row.priority = rule.priority();
         row.cooldownSeconds = rule.cooldownSeconds();
         row.enabled = rule.enabled();
@@ -180,11 +183,13 @@ public class ReplyRules {
 
     private ReplyRule toRule(ReplyRuleEntity row) {
         try {
-            return new ReplyRule(row.id, row.name,
-                    new ReplyRule.Match(ReplyRule.MatchType.valueOf(row.matchType), row.pattern, row.caseInsensitive),
+            return new ReplyRule(row.id, row.name, row.matchType == null ? null
+                    : new ReplyRule.Match(ReplyRule.MatchType.valueOf(row.matchType), row.pattern, row.caseInsensitive),
                     mapper.readValue(row.scenarios, SCENARIOS), mapper.readValue(row.accounts, STRINGS), row.priority,
                     row.cooldownSeconds, row.enabled,
-                    new ReplyRule.Message(row.messageText, mapper.readValue(row.quickReplies, QuickReply.LIST)));
+                    new ReplyRule.Message(row.messageText, mapper.readValue(row.quickReplies, QuickReply.LIST)),
+                    mapper.readValue(row.campaigns, STRINGS), mapper.readValue(row.channels, STRINGS),
+                    mapper.readValue(row.links, STRINGS));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("reply_rule " + row.id + " holds invalid JSON", e);
         }

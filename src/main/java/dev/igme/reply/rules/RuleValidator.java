@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.igme.attribution.Scenario;
 import dev.igme.graph.QuickReply;
+import dev.igme.link.Channel;
 
 /** Checks a rule as a platform team wrote it and fills in defaults; says which field is wrong and why. */
 public final class RuleValidator {
@@ -41,17 +42,23 @@ public final class RuleValidator {
         if (name.length() > 100) {
             throw new InvalidRule("name", "is longer than 100 characters");
         }
+        List<String> campaigns = strings("campaigns", rule.campaigns(), "campaign ids");
+        List<String> links = strings("links", rule.links(), "link ids");
+        List<String> channels = strings("channels", rule.channels(), "channels");
+        for (int i = 0; i < channels.size(); i++) {
+            try {
+                channels.set(i, Channel.of(channels.get(i)).json());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRule("channels[" + i + "]", "must be one of " + Channel.known());
+            }
+        }
         ReplyRule.Match match = rule.match();
-        if (match == null) {
-            throw new InvalidRule("match", "is missing: {\"type\": \"EXACT|PREFIX|GLOB\", \"pattern\": \"...\"}");
+        boolean linkConditions = !campaigns.isEmpty() || !links.isEmpty() || !channels.isEmpty();
+        if (match == null && !linkConditions) {
+            throw new InvalidRule("match", "is missing: {\"type\": \"EXACT|PREFIX|GLOB\", \"pattern\": \"...\"}"
+                    + " (or give campaigns, channels or links to match on)");
         }
-        if (match.type() == null) {
-            throw new InvalidRule("match.type", "is missing: one of EXACT, PREFIX, GLOB");
-        }
-        String pattern = require("match.pattern", match.pattern());
-        if (pattern.length() > 2083) {
-            throw new InvalidRule("match.pattern", "is longer than a ref can be (2083 characters)");
-        }
+        ReplyRule.Match checkedMatch = match == null ? null : checkedMatch(match);
         if (rule.scenarios() != null && (rule.scenarios().isEmpty() || rule.scenarios().stream().anyMatch(java.util.Objects::isNull))) {
             throw new InvalidRule("scenarios", "must list at least one of " + List.of(Scenario.values()) + ", or be omitted for all");
         }
@@ -103,9 +110,34 @@ public final class RuleValidator {
             checked.add(new QuickReply(title, payload));
         }
         return new ReplyRule(rule.id(), name,
-                new ReplyRule.Match(match.type(), pattern, Boolean.TRUE.equals(match.caseInsensitive())),
+                checkedMatch,
                 scenarios, accounts, rule.priority() == null ? 0 : rule.priority(), cooldown,
-                rule.enabled() == null || rule.enabled(), new ReplyRule.Message(text, List.copyOf(checked)));
+                rule.enabled() == null || rule.enabled(), new ReplyRule.Message(text, List.copyOf(checked)),
+                List.copyOf(campaigns), List.copyOf(channels), List.copyOf(links));
+    }
+
+    private static ReplyRule.Match checkedMatch(ReplyRule.Match match) {
+        if (match.type() == null) {
+            throw new InvalidRule("match.type", "is missing: one of EXACT, PREFIX, GLOB");
+        }
+        String pattern = require("match.pattern", match.pattern());
+        if (pattern.length() > 2083) {
+            throw new InvalidRule("match.pattern", "is longer than a ref can be (2083 characters)");
+        }
+        return new ReplyRule.Match(match.type(), pattern, Boolean.TRUE.equals(match.caseInsensitive()));
+    }
+
+    /** A list of non-blank values, empty when absent. */
+    private static List<String> strings(String field, List<String> values, String what) {
+        if (values == null) {
+            return new ArrayList<>();
+        }
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i) == null || values.get(i).isBlank()) {
+                throw new InvalidRule(field + "[" + i + "]", "must be one of the " + what + " (or leave the list out)");
+            }
+        }
+        return new ArrayList<>(values.stream().map(String::strip).toList());
     }
 
     private static String require(String field, String value) {

@@ -57,6 +57,27 @@ class ReplyRuleTest {
     }
 
     @Test
+    void aRuleMayMatchOnTheCampaignChannelOrLinkOfAVerifiedRef() {
+        ReplyRule byCampaign = RuleValidator.validate(new ReplyRule(null, "spring", null, null, null, null, null, null,
+                new ReplyRule.Message("Thanks via {channel}", null), List.of("spring"), List.of("Packaging"), null));
+        AttributionEvent plain = Events.referral("spring-pack=1t2=L1=tag", false, false, java.time.Instant.now());
+        AttributionEvent linked = plain.withLink("spring", "packaging");
+        AttributionEvent otherChannel = plain.withLink("spring", "billboard");
+
+        assertEquals(List.of("packaging"), byCampaign.channels(), "channels are kept in their JSON form");
+        assertTrue(byCampaign.appliesTo(linked));
+        assertFalse(byCampaign.appliesTo(otherChannel));
+        assertFalse(byCampaign.appliesTo(plain), "a ref without a verified link matches no link condition");
+        assertEquals("Thanks via packaging", MessageTemplate.render(byCampaign.message().text(), linked));
+        assertInvalid("channels[0]", new ReplyRule(null, "r", null, null, null, null, null, null,
+                new ReplyRule.Message("hi", null), null, List.of("radio"), null));
+        assertInvalid("campaigns[0]", new ReplyRule(null, "r", null, null, null, null, null, null,
+                new ReplyRule.Message("hi", null), java.util.Arrays.asList((String) null), null, null));
+        assertInvalid("match", new ReplyRule(null, "r", null, null, null, null, null, null,
+                new ReplyRule.Message("hi", null)));
+    }
+
+    @Test
     void invalidRulesNameTheFieldAndWhy() {
         assertInvalid("name", base("", "hi", null));
         assertInvalid("message.text", base("r", "é".repeat(501), null)); // 1,002 bytes
