@@ -43,6 +43,26 @@ public interface IgmeConfig {
     /** Campaigns, links, signed refs and the tracked redirect. */
     Links links();
 
+    /** Schema migrations. */
+    Database database();
+
+    interface Database {
+        /**
+         * Whether instances whose roles use PostgreSQL apply the Flyway migrations when they start.
+         * Turn it off where a separate Job migrates with a schema-owner user and the service runs as
+         * a user without DDL rights (README, Kubernetes).
+         */
+        @WithDefault("true")
+        boolean migrateAtStart();
+
+        /**
+         * Apply the migrations and exit (0 when they succeeded, non-zero otherwise), opening no
+         * consumer: what a migration Job runs, whatever {@code igme.roles} says.
+         */
+        @WithDefault("false")
+        boolean migrateOnly();
+    }
+
     interface Links {
         /**
          * Keys that sign refs and seal the external ids of personal refs, each

@@ -30,13 +30,15 @@ public class RoleChannels implements ConfigSourceFactory {
     public Iterable<org.eclipse.microprofile.config.spi.ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue value = context.getValue(Role.PROPERTY);
         Set<Role> roles = Role.parse(value == null ? null : value.getValue());
+        ConfigValue migrateOnly = context.getValue("igme.database.migrate-only");
+        boolean migrationJob = migrateOnly != null && "true".equalsIgnoreCase(migrateOnly.getValue());
         Map<String, String> properties = new HashMap<>();
         CONSUMERS.forEach((channel, role) -> {
-            if (!roles.contains(role)) {
+            if (migrationJob || !roles.contains(role)) {
                 properties.put("mp.messaging.incoming." + channel + ".enabled", "false");
             }
         });
-        if (!Role.useDatabase(roles)) {
+        if (!migrationJob && !Role.useDatabase(roles)) {
             // the ingress needs Kafka only: no datasource, so none has to be configured, and no
             // connection, migration or health check is attempted
             properties.put("quarkus.datasource.active", "false");

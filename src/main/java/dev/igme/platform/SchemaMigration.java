@@ -6,7 +6,9 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 import io.quarkus.arc.InjectableInstance;
+import dev.igme.config.IgmeConfig;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -24,18 +26,34 @@ public class SchemaMigration {
 
     private final InjectableInstance<Flyway> flyway;
     private final Roles roles;
+    private final IgmeConfig config;
 
-    public SchemaMigration(InjectableInstance<Flyway> flyway, Roles roles) {
+    public SchemaMigration(InjectableInstance<Flyway> flyway, Roles roles, IgmeConfig config) {
         this.flyway = flyway;
         this.roles = roles;
+        this.config = config;
     }
 
     @Startup(STARTUP_ORDER)
     void migrate() {
+        if (config.database().migrateOnly()) {
+            migrateNow();
+            Log.info("Migrations applied (igme.database.migrate-only): exiting");
+            Quarkus.asyncExit(0);
+            return;
+        }
         if (!roles.usesDatabase()) {
             Log.infof("Roles %s use no database: no migration", roles.all());
             return;
         }
+        if (!config.database().migrateAtStart()) {
+            Log.info("Migrations are left to a separate job (igme.database.migrate-at-start=false)");
+            return;
+        }
+        migrateNow();
+    }
+
+    private void migrateNow() {
         Flyway migrations = flyway.get();
         MigrateResult result = migrations.migrate();
         Log.infof("Database schema migrated: %d migration(s) applied, schema version %s", result.migrationsExecuted,

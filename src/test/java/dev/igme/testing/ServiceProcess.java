@@ -63,6 +63,22 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the service and waits until it reports ready. */
     public ServiceProcess start(String... jvmOptions) throws IOException, InterruptedException {
+        launch(jvmOptions);
+        awaitReady(Duration.ofSeconds(90));
+        return this;
+    }
+
+    /** Runs a service that is meant to exit by itself (a migration job) and returns its exit code. */
+    public int runToExit(Duration timeout, String... jvmOptions) throws IOException, InterruptedException {
+        launch(jvmOptions);
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("the service did not exit within " + timeout + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    private void launch(String... jvmOptions) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
@@ -73,8 +89,6 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("MALLOC_ARENA_MAX", "2"); // as in the image (docker/Dockerfile)
         process = builder.start();
-        awaitReady(Duration.ofSeconds(90));
-        return this;
     }
 
     private void awaitReady(Duration timeout) throws InterruptedException {
