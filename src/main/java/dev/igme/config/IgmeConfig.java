@@ -189,6 +189,10 @@ public interface IgmeConfig {
         /** How often rules changed by another instance are picked up. */
         @WithDefault("10s")
         Duration rulesRefreshInterval();
+
+        /** How often the outbox's backlog gauges (rows by status, age of the oldest pending reply) are measured. */
+        @WithDefault("15s")
+        Duration backlogInterval();
     }
 
     interface Webhook {

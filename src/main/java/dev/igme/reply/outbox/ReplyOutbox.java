@@ -263,6 +263,30 @@ public class ReplyOutbox {
                 .invoke(n -> countFinal(ReplyStatus.FAILED_AMBIGUOUS, n)));
     }
 
+    /** Rows by status (of those asked for) and the creation time of the oldest PENDING row. */
+    public record Backlog(Map<ReplyStatus, Long> counts, Instant oldestPendingCreatedAt) {
+    }
+
+    public Uni<Backlog> backlog(List<ReplyStatus> statuses) {
+        return pool.get().preparedQuery("""
+                SELECT status, count(*) AS n,
+                       min(created_at) FILTER (WHERE status = $2) AS oldest
+                FROM reply WHERE status = ANY($1) GROUP BY status""")
+                .execute(Tuple.of(statuses.stream().map(Enum::name).toArray(String[]::new), ReplyStatus.PENDING.name()))
+                .map(rows -> {
+                    Map<ReplyStatus, Long> counts = new java.util.EnumMap<>(ReplyStatus.class);
+                    Instant oldest = null;
+                    for (Row row : rows) {
+                        ReplyStatus status = ReplyStatus.valueOf(row.getString("status"));
+                        counts.put(status, row.getLong("n"));
+                        if (status == ReplyStatus.PENDING) {
+                            oldest = instant(row, "oldest");
+                        }
+                    }
+                    return new Backlog(counts, oldest);
+                });
+    }
+
     /** Stops all sends for the account until its token changes. */
     public Uni<Void> pause(String igAccountId, String tokenFingerprint, String reason) {
         Metrics.counter("igme.accounts.paused", "account", igAccountId).increment();
