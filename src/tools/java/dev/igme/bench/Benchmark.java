@@ -32,6 +32,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.attribution.NormalizerOutput;
+import dev.igme.link.directory.LinkPublisher;
+import dev.igme.link.directory.LinkSnapshot;
 import dev.igme.testing.FreePort;
 import dev.igme.testing.InfrastructureResource;
 import dev.igme.testing.KafkaBroker;
@@ -160,6 +162,24 @@ public final class Benchmark {
         load.openLoop(basePort, half, Duration.ofSeconds(5), presigned, null);
         LoadGenerator.Result baseAck = load.openLoop(basePort, half, phase, presigned, null);
         rows.add(row("Baseline ack latency at the same rate, steady", percentiles(baseAck), "non-200 " + baseAck.other()));
+
+        // The tracked redirect on the same ingress process: it waits for nothing (the directory is
+        // in memory, the click is handed to the producer), so it must at least match the webhook.
+        log("tracked redirect");
+        List<String> linkIds = publishLinks(kafka.bootstrapServers(), 100);
+        awaitRedirect(load, port(ingress), linkIds);
+        load.closedLoopCalls(port(ingress), 32, Duration.ofSeconds(5), load.redirects(linkIds), 302);
+        LoadGenerator.Result redirectMax = load.closedLoopCalls(port(ingress), 64, phase, load.redirects(linkIds), 302);
+        rows.add(row("Tracked redirect /r/{id}, max", fmt(redirectMax.perSecond()) + " redirects/s",
+                String.format("**%.2f×** the webhook's max in this run (goal >= 1.0); non-302 %d",
+                        redirectMax.perSecond() / maxRate, redirectMax.other())));
+        double halfRedirect = redirectMax.perSecond() / 2;
+        load.openLoopCalls(port(ingress), halfRedirect, Duration.ofSeconds(5), load.redirects(linkIds), 302, null);
+        LoadGenerator.Result redirectLatency = load.openLoopCalls(port(ingress), halfRedirect, phase,
+                load.redirects(linkIds), 302, null);
+        rows.add(row("Redirect latency at " + fmt(halfRedirect) + " redirects/s (half its max), steady",
+                percentiles(redirectLatency), String.format("goal p99 below the webhook's ack p99 at its half max (%.1f ms);"
+                        + " non-302 %d", ack.percentile(99) / 1e6, redirectLatency.other())));
         long[] ingressRss = memory(ingress, target, "ingress");
         rows.add(row("RSS, ingress-only service after the maximum-rate and latency phases", rss(ingressRss),
                 "goal <= 300 MiB; " + HEAP_BY_ROLES.get("ingress") + " " + String.join(" ", JVM_OPTIONS)));
@@ -245,6 +265,34 @@ public final class Benchmark {
         postgres.close();
     }
 
+    /** Links for the redirect phase, put on instagram.links as the API would publish them. */
+    private static List<String> publishLinks(String bootstrap, int count) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap, ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < count; i++) {
+                String id = "BenchLink" + i;
+                ids.add(id);
+                producer.send(new ProducerRecord<>(LinkPublisher.TOPIC, id, JSON.writeValueAsString(new LinkSnapshot(
+                        LinkSnapshot.SCHEMA_VERSION, id, "bench", LoadGenerator.ACCOUNT, "packaging", "bench-pack",
+                        "bench.shop", null, null)))).get();
+            }
+        }
+        return ids;
+    }
+
+    /** Waits until the service's directory knows the links (it follows the topic). */
+    private static void awaitRedirect(LoadGenerator load, int port, List<String> ids) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            LoadGenerator.Result probe = load.openLoopCalls(port, 10, Duration.ofSeconds(1), load.redirects(ids), 302, null);
+            if (probe.other() == 0) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the redirect did not learn the benchmark's links within 60 s");
+    }
+
     private static Map<String, String> config(KafkaBroker kafka, Postgres postgres, HttpServer graph, Path rules, String roles)
             throws IOException {
         Map<String, String> config = ServiceProcess.configFor(kafka, postgres, SECRET, LoadGenerator.ACCOUNT,
@@ -258,6 +306,7 @@ public final class Benchmark {
         config.put("mp.messaging.incoming.attributions-in.group.id", "bench-replier-" + run);
         config.put("mp.messaging.incoming.attributions-in.auto.offset.reset", "latest");
         config.put("quarkus.log.level", "WARN");
+        config.put("igme.links.signing-keys", "bench:" + java.util.Base64.getEncoder().encodeToString(new byte[32]));
         return config;
     }
 

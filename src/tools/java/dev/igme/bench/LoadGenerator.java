@@ -11,6 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 import dev.igme.webhook.SignatureVerifier;
@@ -139,14 +140,55 @@ final class LoadGenerator {
         return new Delivery(body, SignatureVerifier.sign(secret, body), refs);
     }
 
-    /** As many as {@code concurrency} requests in flight for {@code duration}; 5 % are resent duplicates. */
+    /** One request of a run: sends itself and reports the final status. */
+    interface Call {
+        void send(int port, IntConsumer onStatus);
+
+        /** The refs it carries, for end-to-end tracking. */
+        default List<String> refs() {
+            return List.of();
+        }
+    }
+
+    /** As many as {@code concurrency} deliveries in flight for {@code duration}; 5 % are resent duplicates. */
     Result closedLoop(int port, int concurrency, Duration duration, Supplier<Delivery> deliveries) throws InterruptedException {
+        Delivery[] last = new Delivery[1];
+        return closedLoopCalls(port, concurrency, duration, () -> {
+            Delivery d = last[0] != null && ThreadLocalRandom.current().nextInt(20) == 0 ? last[0] : deliveries.get();
+            last[0] = d;
+            return post(d);
+        }, 200);
+    }
+
+    /**
+     * {@code rate} deliveries per second for {@code duration}; each latency runs from the scheduled
+     * send time to the answer. {@code sent} learns when each delivery was scheduled.
+     */
+    Result openLoop(int port, double rate, Duration duration, Supplier<Delivery> deliveries,
+            Map<String, Long> sentAtByRef) throws InterruptedException {
+        return openLoopCalls(port, rate, duration, () -> post(deliveries.get()), 200, sentAtByRef);
+    }
+
+    /** Visits of the tracked redirect {@code /r/<id>} by phones (2 % link-preview bots), answered 302. */
+    Supplier<Call> redirects(List<String> linkIds) {
+        return () -> {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            String id = linkIds.get(random.nextInt(linkIds.size()));
+            String agent = random.nextInt(50) == 0 ? "facebookexternalhit/1.1"
+                    : random.nextBoolean() ? "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148"
+                    : "Mozilla/5.0 (Linux; Android 15; Pixel 9) Mobile Safari/537.36";
+            return (port, onStatus) -> get(port, "/r/" + id, agent, onStatus);
+        };
+    }
+
+    /** As many as {@code concurrency} calls in flight for {@code duration}: the maximum rate. */
+    Result closedLoopCalls(int port, int concurrency, Duration duration, Supplier<Call> calls, int okStatus)
+            throws InterruptedException {
         AtomicLong ok = new AtomicLong();
         AtomicLong other = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
         long start = System.nanoTime();
         CountDownLatch done = new CountDownLatch(concurrency);
-        Delivery[] last = new Delivery[1];
         for (int i = 0; i < concurrency; i++) {
             new Object() {
                 void next() {
@@ -154,10 +196,8 @@ final class LoadGenerator {
                         done.countDown();
                         return;
                     }
-                    Delivery d = last[0] != null && ThreadLocalRandom.current().nextInt(20) == 0 ? last[0] : deliveries.get();
-                    last[0] = d;
-                    send(port, d, 0, status -> {
-                        (status == 200 ? ok : other).incrementAndGet();
+                    calls.get().send(port, status -> {
+                        (status == okStatus ? ok : other).incrementAndGet();
                         next();
                     });
                 }
@@ -167,11 +207,8 @@ final class LoadGenerator {
         return new Result(ok.get(), other.get(), (System.nanoTime() - start) / 1e9, new long[0]);
     }
 
-    /**
-     * {@code rate} deliveries per second for {@code duration}; each latency runs from the scheduled
-     * send time to the answer. {@code sent} learns when each delivery was scheduled.
-     */
-    Result openLoop(int port, double rate, Duration duration, Supplier<Delivery> deliveries,
+    /** {@code rate} calls per second for {@code duration}, latency from each call's scheduled time. */
+    Result openLoopCalls(int port, double rate, Duration duration, Supplier<Call> calls, int okStatus,
             Map<String, Long> sentAtByRef) throws InterruptedException {
         long total = (long) (rate * duration.toSeconds());
         long[] latencies = new long[(int) total];
@@ -186,20 +223,46 @@ final class LoadGenerator {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            Delivery d = deliveries.get();
+            Call call = calls.get();
             if (sentAtByRef != null) {
-                d.refs().forEach(ref -> sentAtByRef.put(ref, scheduled));
+                call.refs().forEach(ref -> sentAtByRef.put(ref, scheduled));
             }
             int index = i;
-            send(port, d, 0, status -> {
+            call.send(port, status -> {
                 latencies[index] = System.nanoTime() - scheduled;
-                (status == 200 ? ok : other).incrementAndGet();
+                (status == okStatus ? ok : other).incrementAndGet();
                 finished.release();
             });
         }
         finished.tryAcquire((int) total, 60, TimeUnit.SECONDS);
         logStalls(latencies, interval);
         return new Result(ok.get(), other.get(), (System.nanoTime() - start) / 1e9, latencies);
+    }
+
+    private Call post(Delivery d) {
+        return new Call() {
+            @Override
+            public void send(int port, IntConsumer onStatus) {
+                LoadGenerator.this.send(port, d, 0, onStatus);
+            }
+
+            @Override
+            public List<String> refs() {
+                return d.refs();
+            }
+        };
+    }
+
+    private void get(int port, String uri, String userAgent, IntConsumer onStatus) {
+        client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost").setPort(port).setURI(uri)
+                        .putHeader("User-Agent", userAgent))
+                .compose(request -> request.send())
+                .onComplete(response -> {
+                    if (response.succeeded()) {
+                        response.result().body();
+                    }
+                    onStatus.accept(response.succeeded() ? response.result().statusCode() : 0);
+                });
     }
 
     /** When in the run the slow answers came: the worst latency of each 250 ms window over 50 ms. */
@@ -219,9 +282,9 @@ final class LoadGenerator {
     }
 
     /** Posts; like Meta, retries (up to 3 times) what is not answered 200, and reports the last status. */
-    private void send(int port, Delivery d, int attempt, java.util.function.IntConsumer onStatus) {
+    private void send(int port, Delivery d, int attempt, IntConsumer onStatus) {
         client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("localhost").setPort(port)
-                        .setURI("/webhooks/instagram").putHeader("Content-Type", "application/json")
+                        .setURI(WebhookRoute.PATH).putHeader("Content-Type", "application/json")
                         .putHeader(WebhookRoute.SIGNATURE_HEADER, d.signature()))
                 .compose(request -> request.send(Buffer.buffer(d.body())))
                 .onComplete(response -> {
