@@ -15,10 +15,14 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestQuery;
 
+import dev.igme.link.qr.QrCodes;
+import dev.igme.link.qr.QrOptions;
+import dev.igme.link.qr.QrTarget;
 import dev.igme.platform.api.ApiError;
 import dev.igme.platform.api.Page;
 import dev.igme.platform.api.QueryParams;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** Links of campaigns, their refs and personal refs: admins write, viewers read. */
 @Path("/api/v1/links")
@@ -85,6 +89,45 @@ public class LinkResource {
     public Uni<Response> personalRef(@PathParam("id") String id, Link.PersonalRefRequest request) {
         return links.personalRef(id, request).map(ref -> Response.status(Response.Status.CREATED)
                 .entity(found(ref, id)).build());
+    }
+
+    /**
+     * The link's QR code as PNG: {@code size} in pixels (64-4096, default 512), {@code ecc} L/M/Q/H
+     * (default M), {@code margin} in modules (0-16, default 4), {@code target} {@code tracked}
+     * (default; the ig.me URL when no public URL is configured) or {@code direct}.
+     */
+    @GET
+    @Path("/{id}/qr.png")
+    @Produces("image/png")
+    @RolesAllowed("igme-viewer")
+    public Uni<Response> qrPng(@PathParam("id") String id, @RestQuery Integer size, @RestQuery String ecc,
+            @RestQuery Integer margin, @RestQuery String target) {
+        return qr(id, size, ecc, margin, target, "png");
+    }
+
+    /** The link's QR code as SVG; the same parameters as the PNG. */
+    @GET
+    @Path("/{id}/qr.svg")
+    @Produces("image/svg+xml")
+    @RolesAllowed("igme-viewer")
+    public Uni<Response> qrSvg(@PathParam("id") String id, @RestQuery Integer size, @RestQuery String ecc,
+            @RestQuery Integer margin, @RestQuery String target) {
+        return qr(id, size, ecc, margin, target, "svg");
+    }
+
+    private Uni<Response> qr(String id, Integer size, String ecc, Integer margin, String target, String format) {
+        QrOptions options = QrOptions.parse(size, ecc, margin);
+        QrTarget to = QrTarget.parse(target);
+        return links.link(id).map(link -> found(link, id)).emitOn(Infrastructure.getDefaultWorkerPool()).map(link -> {
+            // drawing a large PNG takes a while: off the event loop
+            String url = to == QrTarget.TRACKED && link.trackedUrl() != null ? link.trackedUrl() : link.igMeUrl();
+            if (url == null) {
+                throw new LinkInvalid("target", "has no URL: the account has no username configured");
+            }
+            Object image = format.equals("png") ? QrCodes.png(url, options) : QrCodes.svg(url, options);
+            return Response.ok(image).header("Cache-Control", "private, max-age=300")
+                    .header("Content-Disposition", "inline; filename=\"" + id + "." + format + "\"").build();
+        });
     }
 
     private static <T> T found(T value, String id) {

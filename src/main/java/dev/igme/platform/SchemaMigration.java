@@ -5,8 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
-import io.quarkus.arc.InjectableInstance;
 import dev.igme.config.IgmeConfig;
+import io.quarkus.arc.InjectableInstance;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.Startup;

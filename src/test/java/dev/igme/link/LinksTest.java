@@ -37,6 +37,7 @@ import dev.igme.link.ref.RefCodec;
 import dev.igme.testing.Db;
 import dev.igme.testing.Deliveries;
 import dev.igme.testing.InjectGraphApi;
+import dev.igme.testing.QrImages;
 import dev.igme.testing.Refs;
 import dev.igme.testing.Tokens;
 import dev.igme.testing.TopicReader;
@@ -111,7 +112,21 @@ class LinksTest {
         assertEquals("https://go.igme.test/r/" + linkId, link.get("trackedUrl").asText());
         assertTrue(link.get("ref").asText().startsWith(campaign + "-back-of-the-box="), link.get("ref").asText());
 
+        // the QR code printed on the box: PNG and SVG read back to the tracked URL, the direct one to the ig.me URL
+        byte[] png = viewer().get(link.get("qrPngUrl").asText()).then().statusCode(200).contentType("image/png")
+                .extract().asByteArray();
+        assertEquals(link.get("trackedUrl").asText(), QrImages.decodePng(png));
+        String svg = viewer().get(link.get("qrSvgUrl").asText() + "?ecc=H&margin=2&size=300").then().statusCode(200)
+                .contentType(startsWith("image/svg+xml")).extract().asString();
+        assertEquals(link.get("trackedUrl").asText(), QrImages.decodeSvg(svg));
+        byte[] direct = viewer().get(link.get("qrPngUrl").asText() + "?target=direct").then().statusCode(200)
+                .extract().asByteArray();
+        assertEquals(link.get("igMeUrl").asText(), QrImages.decodePng(direct));
+        String scanned = QrImages.decodePng(png);
+        String path = scanned.substring("https://go.igme.test".length());
+
         String iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
+        assertEquals("/r/" + linkId, path, "the scanned code leads to the redirect");
         for (String scenario : List.of("ICEBREAKER_POSTBACK", "NEW_THREAD_MESSAGE", "EXISTING_THREAD_REFERRAL")) {
             String location = redirect(linkId, iphone);
             assertTrue(location.startsWith("https://ig.me/m/igme.test.shop?ref=" + campaign + "-back-of-the-box="), location);
@@ -285,6 +300,15 @@ class LinksTest {
         admin().body(Map.of("externalId", "")).post("/api/v1/links/NoSuchLink1/refs").then().statusCode(400)
                 .body("field", equalTo("externalId"));
         viewer().get("/api/v1/identities").then().statusCode(400).body("field", equalTo("externalId"));
+        String link = admin().body(Map.of("campaignId", campaign, "channel", "web", "label", "QR"))
+                .post("/api/v1/links").then().statusCode(201).extract().path("id");
+        viewer().get("/api/v1/links/" + link + "/qr.png?size=10").then().statusCode(400).body("field", equalTo("size"));
+        viewer().get("/api/v1/links/" + link + "/qr.png?size=100000").then().statusCode(400).body("field", equalTo("size"));
+        viewer().get("/api/v1/links/" + link + "/qr.svg?ecc=X").then().statusCode(400).body("field", equalTo("ecc"));
+        viewer().get("/api/v1/links/" + link + "/qr.svg?margin=-1").then().statusCode(400).body("field", equalTo("margin"));
+        viewer().get("/api/v1/links/" + link + "/qr.png?target=elsewhere").then().statusCode(400)
+                .body("field", equalTo("target"));
+        viewer().get("/api/v1/links/NoSuchLink1/qr.png").then().statusCode(404);
     }
 
     private JsonNode event(String user) throws Exception {

@@ -4,27 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import org.apache.batik.transcoder.TranscoderException;
-import org.apache.batik.transcoder.TranscoderInput;
-import org.apache.batik.transcoder.TranscoderOutput;
-import org.apache.batik.transcoder.image.ImageTranscoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,12 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Element;
 import org.xml.sax.InputSource;
 
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.DecodeHintType;
-import com.google.zxing.ReaderException;
-import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
-import com.google.zxing.common.HybridBinarizer;
-import com.google.zxing.qrcode.QRCodeReader;
+import dev.igme.testing.QrImages;
 
 /**
  * Every image is read back by ZXing's QR reader and must give exactly the URL it was made from;
@@ -76,7 +63,7 @@ class QrCodesTest {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         assertEquals(512, image.getWidth());
         assertEquals(512, image.getHeight());
-        assertEquals(url, decode(image));
+        assertEquals(url, QrImages.decode(image));
     }
 
     @ParameterizedTest(name = "{1} margin {2}: {0}")
@@ -85,10 +72,10 @@ class QrCodesTest {
         QrOptions options = new QrOptions(512, ecc, margin);
         String svg = QrCodes.svg(url, options);
 
-        BufferedImage image = rasterise(svg);
+        BufferedImage image = QrImages.rasterise(svg);
         assertEquals(512, image.getWidth());
         assertEquals(512, image.getHeight());
-        assertEquals(url, decode(image));
+        assertEquals(url, QrImages.decode(image));
     }
 
     @Test
@@ -138,7 +125,7 @@ class QrCodesTest {
     @Test
     void aLongUrlFitsAtLevelLButNotAtLevelH() throws IOException {
         String url = "https://ig.me/m/igme.shop?ref=" + ref(1500, 11);
-        assertEquals(url, decode(ImageIO.read(new ByteArrayInputStream(QrCodes.png(url, new QrOptions(1024, QrOptions.Ecc.L, 4))))));
+        assertEquals(url, QrImages.decode(ImageIO.read(new ByteArrayInputStream(QrCodes.png(url, new QrOptions(1024, QrOptions.Ecc.L, 4))))));
 
         QrOptions.Invalid png = assertThrows(QrOptions.Invalid.class, () -> QrCodes.png(url, new QrOptions(1024, QrOptions.Ecc.H, 4)));
         assertEquals("target", png.field());
@@ -166,77 +153,23 @@ class QrCodesTest {
     @Test
     void nonAsciiContentRoundTripsAsUtf8() throws Exception {
         String text = "https://example.com/ünïcödé/店";
-        assertEquals(text, decode(ImageIO.read(new ByteArrayInputStream(QrCodes.png(text, QrOptions.DEFAULTS)))));
-        assertEquals(text, decode(rasterise(QrCodes.svg(text, QrOptions.DEFAULTS))));
+        assertEquals(text, QrImages.decode(ImageIO.read(new ByteArrayInputStream(QrCodes.png(text, QrOptions.DEFAULTS)))));
+        assertEquals(text, QrImages.decode(QrImages.rasterise(QrCodes.svg(text, QrOptions.DEFAULTS))));
     }
 
     /** The reader used above does not accept any image: a negative of a good code does not read. */
     @Test
     void theReaderRejectsAnInvertedCode() throws IOException {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(QrCodes.png(TRACKED, QrOptions.DEFAULTS)));
-        assertEquals(TRACKED, decode(image));
+        assertEquals(TRACKED, QrImages.decode(image));
         BufferedImage inverted = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < image.getHeight(); y++) {
             for (int x = 0; x < image.getWidth(); x++) {
                 inverted.setRGB(x, y, ~image.getRGB(x, y) | 0xFF000000);
             }
         }
-        assertEquals(null, tryDecode(inverted));
-    }
-
-    /**
-     * ZXing's reader as a phone runs it (finding the code, not assuming a bare code). A margin-0
-     * code is read as it would be printed: on white paper, so it gets a white border first.
-     */
-    static String decode(BufferedImage image) {
-        String text = tryDecode(onWhite(image));
-        if (text == null) {
-            fail("ZXing found no readable QR code in the image");
-        }
-        return text;
-    }
-
-    private static String tryDecode(BufferedImage image) {
-        BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
-        try {
-            return new QRCodeReader().decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE)).getText();
-        } catch (ReaderException e) {
-            return null;
-        }
-    }
-
-    private static BufferedImage onWhite(BufferedImage image) {
-        int border = 32;
-        BufferedImage page = new BufferedImage(image.getWidth() + 2 * border, image.getHeight() + 2 * border, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = page.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, page.getWidth(), page.getHeight());
-        g.drawImage(image, border, border, null);
-        g.dispose();
-        return page;
-    }
-
-    /** Batik draws the SVG at the size it declares. */
-    static BufferedImage rasterise(String svg) throws TranscoderException {
-        Raster raster = new Raster();
-        TranscoderInput input = new TranscoderInput(new StringReader(svg));
-        input.setURI("file:qr.svg");
-        raster.transcode(input, new TranscoderOutput());
-        return raster.image;
-    }
-
-    private static final class Raster extends ImageTranscoder {
-        BufferedImage image;
-
-        @Override
-        public BufferedImage createImage(int width, int height) {
-            return new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
-        }
-
-        @Override
-        public void writeImage(BufferedImage image, TranscoderOutput output) {
-            this.image = image;
-        }
+        assertEquals(null, QrImages.tryDecode(inverted));
+        assertThrows(AssertionError.class, () -> QrImages.decode(inverted), "no fallback of the reader reads a wrong image");
     }
 
     /** Left/top and right/bottom edges of the dark pixels of a PNG (the code is square and centred). */
