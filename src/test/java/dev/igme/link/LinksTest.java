@@ -53,7 +53,7 @@ import io.vertx.mutiny.sqlclient.Pool;
  * event that joins its click; tampered, expired, rotated and personal refs.
  */
 @QuarkusTest
-class LinksTest {
+public class LinksTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,21 +75,21 @@ class LinksTest {
         return given().auth().oauth2(Tokens.viewer());
     }
 
-    static String newCampaign() {
+    public static String newCampaign() {
         String id = "c" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
         admin().body(Map.of("id", id, "name", "Spring on the box", "igAccountId", Deliveries.ACCOUNT))
                 .post("/api/v1/campaigns").then().statusCode(201).body("id", equalTo(id));
         return id;
     }
 
-    static JsonNode newLink(String campaign, String channel, String label) throws Exception {
+    public static JsonNode newLink(String campaign, String channel, String label) throws Exception {
         String body = admin().body(Map.of("campaignId", campaign, "channel", channel, "label", label))
                 .post("/api/v1/links").then().statusCode(201).extract().asString();
         return JSON.readTree(body);
     }
 
     /** Follows the tracked redirect as a phone would, once the ingress's directory has the link. */
-    static String redirect(String linkId, String userAgent) {
+    public static String redirect(String linkId, String userAgent) {
         Response[] answer = new Response[1];
         await().atMost(WAIT).until(() -> {
             answer[0] = given().redirects().follow(false).header("User-Agent", userAgent).get("/r/" + linkId);

@@ -17,7 +17,9 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import dev.igme.attribution.NormalizerConsumer;
 import dev.igme.attribution.NormalizerOutput;
+import dev.igme.link.click.ClickConsumer;
 import dev.igme.testing.Db;
 import dev.igme.testing.Deliveries;
 import dev.igme.testing.Tokens;
@@ -57,7 +59,7 @@ class NormalizerOnlyRoleTest {
 
     @Test
     void normalizesTheRawTopicWithoutHibernate() {
-        assertEquals(Set.of("webhook-raw-in"), kafka.getConsumerChannels());
+        assertEquals(Set.of(NormalizerConsumer.CHANNEL, ClickConsumer.CHANNEL), kafka.getConsumerChannels());
         assertFalse(IngressOnlyRoleTest.hibernateIsActive(), "no persistence unit on a normalizer-only instance");
         String user = Deliveries.newUser();
         String ref = "normalizer-only-" + user;

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.igme.reply.outbox.ReplyProcessor;
 import dev.igme.testing.Tokens;
 import dev.igme.testing.Webhook;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,7 +35,7 @@ class ReplierOnlyRoleTest {
 
     @Test
     void consumesOnlyTheAttributionTopicServesTheApiAndNoWebhook() {
-        assertEquals(Set.of("attributions-in"), kafka.getConsumerChannels());
+        assertEquals(Set.of(ReplyProcessor.CHANNEL), kafka.getConsumerChannels());
         Webhook.postSigned("{\"object\":\"instagram\",\"entry\":[]}".getBytes()).then().statusCode(404);
         given().queryParam("hub.mode", "subscribe").queryParam("hub.verify_token", Webhook.VERIFY_TOKEN)
                 .queryParam("hub.challenge", "1").when().get(Webhook.PATH).then().statusCode(404);
