@@ -14,3 +14,13 @@ CREATE TABLE account_token (
     refresh_failed_at  timestamptz,
     updated_at         timestamptz NOT NULL DEFAULT now()
 );
+
+-- Per configured account, when its latest delivery and referral arrived (times only grow), and
+-- since when it is watched (an account with no delivery yet counts as silent from then).
+CREATE TABLE account_activity (
+    ig_account_id    text        PRIMARY KEY,
+    last_delivery_at timestamptz,
+    last_referral_at timestamptz,
+    watched_since    timestamptz NOT NULL DEFAULT now(),
+    updated_at       timestamptz NOT NULL DEFAULT now()
+);

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -46,15 +47,19 @@ public class NormalizerConsumer {
     private final ReferralNormalizer normalizer;
     private final AttributionStore store;
     private final NormalizerOutput output;
+    private final Event<AccountTraffic> traffic;
 
-    public NormalizerConsumer(ObjectMapper mapper, AttributionStore store, NormalizerOutput output) {
+    public NormalizerConsumer(ObjectMapper mapper, AttributionStore store, NormalizerOutput output,
+            Event<AccountTraffic> traffic) {
         this.normalizer = new ReferralNormalizer(mapper);
         this.store = store;
         this.output = output;
+        this.traffic = traffic;
     }
 
     /** One raw record and what it contained. */
-    record Delivery(ConsumerRecord<String, byte[]> record, String deliveryId, ReferralNormalizer.Result result) {
+    record Delivery(ConsumerRecord<String, byte[]> record, String deliveryId, Instant receivedAt,
+            ReferralNormalizer.Result result) {
 
         String origin() {
             return record.topic() + "/" + record.partition() + "/" + record.offset();
@@ -97,7 +102,7 @@ public class NormalizerConsumer {
             }
         }
         byte[] body = record.value() == null ? new byte[0] : record.value();
-        return new Delivery(record, deliveryId, normalizer.normalize(body, deliveryId, receivedAt));
+        return new Delivery(record, deliveryId, receivedAt, normalizer.normalize(body, deliveryId, receivedAt));
     }
 
     private Uni<Void> process(List<Delivery> deliveries) {
@@ -112,8 +117,36 @@ public class NormalizerConsumer {
                 .chain(refused -> {
                     List<AttributionEvent> events = events(deliveries, refused);
                     List<NormalizerOutput.DeadLetter> letters = deadLetters(deliveries, refused);
-                    return output.publish(events, letters).invoke(() -> count(deliveries, events, letters));
+                    return output.publish(events, letters).invoke(() -> {
+                        count(deliveries, events, letters);
+                        traffic.fire(traffic(deliveries, refused));
+                    });
                 });
+    }
+
+    /** Per account, the arrival of its latest delivery and latest referral in this batch: a few map updates per delivery. */
+    private static AccountTraffic traffic(List<Delivery> deliveries, Map<Delivery, String> refused) {
+        Map<String, Instant> lastDelivery = new HashMap<>();
+        Map<String, Instant> lastReferral = new HashMap<>();
+        for (Delivery delivery : deliveries) {
+            if (!delivery.result().readable() || refused.containsKey(delivery)) {
+                continue;
+            }
+            for (ConversationTouch touch : delivery.result().touches()) {
+                lastDelivery.merge(touch.igAccountId(), delivery.receivedAt(), NormalizerConsumer::later);
+            }
+            for (AttributionEvent event : delivery.result().attributions()) {
+                if (!event.test()) {
+                    lastDelivery.merge(event.igAccountId(), delivery.receivedAt(), NormalizerConsumer::later);
+                    lastReferral.merge(event.igAccountId(), delivery.receivedAt(), NormalizerConsumer::later);
+                }
+            }
+        }
+        return new AccountTraffic(lastDelivery, lastReferral);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** Counts per batch: one registry lookup per (scenario, source) seen, not one per item. */
