@@ -24,3 +24,23 @@ CREATE TABLE account_activity (
     watched_since    timestamptz NOT NULL DEFAULT now(),
     updated_at       timestamptz NOT NULL DEFAULT now()
 );
+
+-- Replays of the raw topic and re-drives of dead letters: the offsets reached per partition are
+-- stored after every batch, so that a job interrupted by a restart resumes where it stopped.
+CREATE TABLE replay_job (
+    id           bigserial   PRIMARY KEY,
+    kind         text        NOT NULL,
+    topic        text        NOT NULL,
+    range_from   timestamptz,
+    range_to     timestamptz,
+    status       text        NOT NULL,
+    positions    text        NOT NULL,
+    total        bigint      NOT NULL,
+    processed    bigint      NOT NULL DEFAULT 0,
+    owner        text,
+    heartbeat_at timestamptz,
+    error        text,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    finished_at  timestamptz
+);
