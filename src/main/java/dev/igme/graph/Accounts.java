@@ -15,7 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.igme.config.IgmeConfig;
 
 /**
- * The accounts from {@code igme.accounts.*}, checked once at startup. The set of accounts is
+ * The accounts from {@code igme.accounts.*}, checked once, when created. The set of accounts is
  * fixed; an account's token may change while the service runs (a token file was rewritten, a
  * token was refreshed), through {@link #replaceToken}: callers always {@link #find} the current one.
  * Created when first used (on the instances that send), so token files need to be mounted only

@@ -129,6 +129,18 @@ class AccountApiTest {
         }
     }
 
+    @Test
+    void theApiIsDescribedInTheOpenApiDocument() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/accounts"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/accounts/{id}/doctor"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/accounts/{id}/subscriptions"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/accounts/{id}/ice-breakers"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/replays"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/replays/{id}"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/dead-letters/redrive"));
+    }
+
     // --- fixes -----------------------------------------------------------------------------------
 
     @ParameterizedTest(name = "{1}")
