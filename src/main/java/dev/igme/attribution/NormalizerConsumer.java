@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -52,24 +53,27 @@ public class NormalizerConsumer {
     private final AttributionStore store;
     private final NormalizerOutput output;
     private final LinkStore links;
+    private final Event<AccountTraffic> traffic;
 
     public NormalizerConsumer(ObjectMapper mapper, LinkSettings settings, AttributionStore store,
-            NormalizerOutput output, LinkStore links) {
+            NormalizerOutput output, LinkStore links, Event<AccountTraffic> traffic) {
         this.normalizer = new ReferralNormalizer(mapper, settings.codec());
         this.store = store;
         this.output = output;
         this.links = links;
+        this.traffic = traffic;
     }
 
     /** One raw record and what it contained. */
-    record Delivery(ConsumerRecord<String, byte[]> record, String deliveryId, ReferralNormalizer.Result result) {
+    record Delivery(ConsumerRecord<String, byte[]> record, String deliveryId, Instant receivedAt,
+            ReferralNormalizer.Result result) {
 
         String origin() {
             return record.topic() + "/" + record.partition() + "/" + record.offset();
         }
 
         Delivery withAttributions(List<AttributionEvent> events) {
-            return new Delivery(record, deliveryId, result.withAttributions(events));
+            return new Delivery(record, deliveryId, receivedAt, result.withAttributions(events));
         }
 
         NormalizerOutput.DeadLetter deadLetter(String reason) {
@@ -123,7 +127,7 @@ public class NormalizerConsumer {
             }
         }
         byte[] body = record.value() == null ? new byte[0] : record.value();
-        return new Delivery(record, deliveryId, normalizer.normalize(body, deliveryId, receivedAt));
+        return new Delivery(record, deliveryId, receivedAt, normalizer.normalize(body, deliveryId, receivedAt));
     }
 
     private Uni<Void> process(List<Delivery> deliveries) {
@@ -138,8 +142,36 @@ public class NormalizerConsumer {
                 .chain(refused -> {
                     List<AttributionEvent> events = events(deliveries, refused);
                     List<NormalizerOutput.DeadLetter> letters = deadLetters(deliveries, refused);
-                    return output.publish(events, letters).invoke(() -> count(deliveries, events, letters));
+                    return output.publish(events, letters).invoke(() -> {
+                        count(deliveries, events, letters);
+                        traffic.fire(traffic(deliveries, refused));
+                    });
                 });
+    }
+
+    /** Per account, the arrival of its latest delivery and latest referral in this batch: a few map updates per delivery. */
+    private static AccountTraffic traffic(List<Delivery> deliveries, Map<Delivery, String> refused) {
+        Map<String, Instant> lastDelivery = new HashMap<>();
+        Map<String, Instant> lastReferral = new HashMap<>();
+        for (Delivery delivery : deliveries) {
+            if (!delivery.result().readable() || refused.containsKey(delivery)) {
+                continue;
+            }
+            for (ConversationTouch touch : delivery.result().touches()) {
+                lastDelivery.merge(touch.igAccountId(), delivery.receivedAt(), NormalizerConsumer::later);
+            }
+            for (AttributionEvent event : delivery.result().attributions()) {
+                if (!event.test()) {
+                    lastDelivery.merge(event.igAccountId(), delivery.receivedAt(), NormalizerConsumer::later);
+                    lastReferral.merge(event.igAccountId(), delivery.receivedAt(), NormalizerConsumer::later);
+                }
+            }
+        }
+        return new AccountTraffic(lastDelivery, lastReferral);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /** Counts per batch: one registry lookup per (scenario, source) seen, not one per item. */

@@ -89,6 +89,54 @@ public interface IgmeConfig {
         Duration republishInterval();
     }
 
+    /** The account doctor: periodic checks of every account, and what it may fix on its own. */
+    Doctor doctor();
+
+    /** Account tokens: files, refresh and encryption of the ones the service stores. */
+    Tokens tokens();
+
+    interface Doctor {
+        /** How often every account is checked (token, subscription, ice breakers, deliveries). */
+        @WithDefault("15m")
+        Duration interval();
+
+        /**
+         * Whether the periodic check also fixes what it can: subscribes the missing webhook fields
+         * and sets the ice breakers from an account's {@code ice-breakers-file} when Meta has none
+         * or others. Off: the same fixes are offered as admin API calls only.
+         */
+        @WithDefault("false")
+        boolean autoFix();
+
+        /**
+         * How often the normalizer records when each account last got a delivery, and the
+         * replier refreshes the silence gauges from it.
+         */
+        @WithDefault("30s")
+        Duration activityInterval();
+    }
+
+    interface Tokens {
+        /**
+         * Key that encrypts the tokens the service stores (the refreshed ones), AES-256-GCM:
+         * base64 of 32 random bytes ({@code openssl rand -base64 32}). Without it tokens are not
+         * refreshed (the doctor says so), since a refreshed token could not be stored safely.
+         */
+        Optional<String> encryptionKey();
+
+        /**
+         * An Instagram Login token the service refreshed is refreshed again once it is this old
+         * (Meta: at least 24 hours, and the token lives 60 days). A token the service did not mint
+         * (configured, expiry unknown) is refreshed once it has been in use for 24 hours.
+         */
+        @WithDefault("7d")
+        Duration refreshAfter();
+
+        /** How often token files ({@code access-token-file}) are checked for a new token. */
+        @WithDefault("30s")
+        Duration fileCheckInterval();
+    }
+
     interface Graph {
         /** Base URL for accounts using Instagram API with Instagram Login. */
         @WithDefault("https://graph.instagram.com")
@@ -112,8 +160,17 @@ public interface IgmeConfig {
     }
 
     interface Account {
-        /** The access token (Instagram user token, or the Page token for facebook-page). Never logged. */
-        String accessToken();
+        /**
+         * The access token (Instagram user token, or the Page token for facebook-page). Never
+         * logged. Either this or {@code access-token-file}.
+         */
+        Optional<String> accessToken();
+
+        /**
+         * A file holding the access token (e.g. a mounted Kubernetes Secret); a new token written
+         * there is used without a restart. Either this or {@code access-token}.
+         */
+        Optional<String> accessTokenFile();
 
         /** {@code instagram-login} (graph.instagram.com) or {@code facebook-page} (graph.facebook.com). */
         @WithDefault("instagram-login")
@@ -134,6 +191,24 @@ public interface IgmeConfig {
          * Campaigns of an account without one cannot get links.
          */
         Optional<String> username();
+
+        /**
+         * Meta should deliver something for this account at least this often; longer without a
+         * delivery raises a doctor finding and sets {@code igme_account_silent} to 1. Unset: the
+         * account is never considered silent.
+         */
+        Optional<Duration> expectDeliveriesWithin();
+
+        /** The webhook subscription must also hold {@code standby} (the account uses handover). */
+        @WithDefault("false")
+        boolean subscribeStandby();
+
+        /**
+         * A JSON file with the account's ice breakers, in the shape
+         * {@code PUT /api/v1/accounts/{id}/ice-breakers} takes; the doctor compares them with
+         * Meta's and sets them when {@code igme.doctor.auto-fix} is on.
+         */
+        Optional<String> iceBreakersFile();
 
         enum Flavour {
             INSTAGRAM_LOGIN, FACEBOOK_PAGE

@@ -24,6 +24,10 @@ public record Account(String igAccountId, IgmeConfig.Account.Flavour flavour, St
         return paused || tokenFingerprint.equals(pausedTokenFingerprint);
     }
 
+    /** The same account with another token (and so another fingerprint). */
+    public Account withToken(String token) {
+        return new Account(igAccountId, flavour, token, pageId, rateLimit, paused);
+    }
 
     @Override
     public String toString() {

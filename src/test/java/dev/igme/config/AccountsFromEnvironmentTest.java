@@ -34,7 +34,7 @@ class AccountsFromEnvironmentTest {
                 "IGME_ACCOUNTS__17841400000000002__FLAVOUR", "facebook-page",
                 "IGME_ACCOUNTS__17841400000000002__PAGE_ID", "100000000000002"));
         assertEquals(2, config.accounts().size());
-        assertEquals("token-1", config.accounts().get("17841400000000001").accessToken());
+        assertEquals("token-1", config.accounts().get("17841400000000001").accessToken().orElseThrow());
         assertEquals(IgmeConfig.Account.Flavour.INSTAGRAM_LOGIN, config.accounts().get("17841400000000001").flavour());
         assertEquals(IgmeConfig.Account.Flavour.FACEBOOK_PAGE, config.accounts().get("17841400000000002").flavour());
         assertEquals("100000000000002", config.accounts().get("17841400000000002").pageId().orElseThrow());
