@@ -17,10 +17,14 @@ class OperationsTest {
     void liveAndReadyWithTheDatabaseAndKafkaChecks() {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        // ready once the redirect's link directory has read instagram.links (just after a start)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> given().when().get("/q/health/ready").statusCode() == 200);
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("postgresql"))
-                .body("checks.name", hasItem("SmallRye Reactive Messaging - readiness check"));
+                .body("checks.name", hasItem("SmallRye Reactive Messaging - readiness check"))
+                .body("checks.name", hasItem("link-directory"));
     }
 
     @Test

@@ -140,12 +140,12 @@ public class ReplyDispatcher {
         MessagingWindow window = MessagingWindow.after(reply.lastInboundAt());
         ReplyDecision.SkipReason before = unsendable(reply, account, window);
         if (before != null) {
-            return outbox.markFinal(reply.id(), ReplyStatus.skipped(before), reason(before, "before the reply could be sent"));
+            return outbox.markFinal(reply.id(), notSent(reply, before), reason(before, "before the reply could be sent"));
         }
         return limiter.acquire(account.get()).chain(() -> {
             ReplyDecision.SkipReason after = unsendable(reply, account, window);
             if (after != null) {
-                return outbox.markFinal(reply.id(), ReplyStatus.skipped(after), reason(after, "while waiting for the rate limit"));
+                return outbox.markFinal(reply.id(), notSent(reply, after), reason(after, "while waiting for the rate limit"));
             }
             ready.add(Map.entry(reply, account.get()));
             return Uni.createFrom().voidItem();
@@ -155,6 +155,16 @@ public class ReplyDispatcher {
     private ReplyDecision.SkipReason unsendable(ReplyOutbox.Due reply, Optional<Account> account, MessagingWindow window) {
         return ReplyDecision.unsendable(account, reply.pausedTokenFingerprint(), window, clock.instant(),
                 config.windowMargin());
+    }
+
+    /**
+     * SKIPPED_ when no call was made for the reply; a retry (an earlier attempt called Meta and
+     * failed) whose window closed before its next attempt ends FAILED_WINDOW_CLOSED instead.
+     */
+    private static ReplyStatus notSent(ReplyOutbox.Due reply, ReplyDecision.SkipReason reason) {
+        boolean called = reply.attempts() > 1;
+        return called && reason == ReplyDecision.SkipReason.WINDOW_CLOSED ? ReplyStatus.FAILED_WINDOW_CLOSED
+                : ReplyStatus.skipped(reason);
     }
 
     private static String reason(ReplyDecision.SkipReason reason, String when) {
