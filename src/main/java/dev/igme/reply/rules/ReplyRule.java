@@ -15,7 +15,8 @@ import dev.igme.graph.QuickReply;
 
 /**
  * Which ref gets which reply; the shape {@code /api/v1/reply-rules} and the rules file take. Optional
- * fields may be null on input; {@link RuleValidator#validate} fills in the defaults.
+ * fields may be null on input; {@link RuleValidator#validate} fills in the defaults. {@code couponPool}
+ * names the coupon pool a {@code {coupon}} in the text takes its code from (null: no coupon).
  */
 public record ReplyRule(
         Long id,
@@ -26,7 +27,14 @@ public record ReplyRule(
         Integer priority,
         Long cooldownSeconds,
         Boolean enabled,
-        Message message) {
+        Message message,
+        String couponPool) {
+
+    /** A rule without a coupon. */
+    public ReplyRule(Long id, String name, Match match, List<Scenario> scenarios, List<String> accounts, Integer priority,
+            Long cooldownSeconds, Boolean enabled, Message message) {
+        this(id, name, match, scenarios, accounts, priority, cooldownSeconds, enabled, message, null);
+    }
 
     public enum MatchType { EXACT, PREFIX, GLOB }
 
