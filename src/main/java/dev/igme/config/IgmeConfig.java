@@ -137,6 +137,22 @@ public interface IgmeConfig {
         Duration fileCheckInterval();
     }
 
+    /** Coupon pools, whose codes replies hand out through {coupon}. */
+    Coupons coupons();
+
+    interface Coupons {
+        /**
+         * How often the replier counts the free codes of every pool: the {@code igme.coupons.left}
+         * gauges and the warning for a pool below its {@code lowThreshold}.
+         */
+        @WithDefault("30s")
+        Duration checkInterval();
+
+        /** Most codes one upload may hold; a larger one is refused with 413 and nothing stored. */
+        @WithDefault("100000")
+        int maxUploadCodes();
+    }
+
     interface Graph {
         /** Base URL for accounts using Instagram API with Instagram Login. */
         @WithDefault("https://graph.instagram.com")

@@ -32,6 +32,8 @@ public class Reply {
     public Instant nextAttemptAt;
     @Column(name = "window_expires_at")
     public Instant windowExpiresAt;
+    @Column(name = "coupon_code")
+    public String couponCode;
     @Column(name = "message_id")
     public String messageId;
     @Column(name = "last_error")

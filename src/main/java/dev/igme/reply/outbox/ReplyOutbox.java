@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,6 +32,8 @@ import io.quarkus.arc.WithCaching;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -57,9 +60,13 @@ public class ReplyOutbox {
         }
     }
 
-    /** A new row: PENDING with its text, or a final status (then {@code text} may be null). */
+    /** A new row: PENDING with its text (and the coupon code in it), or a final status (then {@code text} may be null). */
     public record NewReply(AttributionEvent event, ReplyRule rule, ReplyStatus status, String text,
-            List<QuickReply> quickReplies, Instant windowExpiresAt, String error) {
+            List<QuickReply> quickReplies, Instant windowExpiresAt, String error, String couponCode) {
+    }
+
+    /** What {@link #insertAll} wrote: the attributions that got their row, and those rows' statuses. */
+    public record Inserted(Set<String> attributionIds, List<ReplyStatus> statuses) {
     }
 
     /** Replies that were or may be sent: what a rule's cooldown counts. */
@@ -68,10 +75,10 @@ public class ReplyOutbox {
 
     private static final String INSERT = """
             INSERT INTO reply (attribution_id, ig_account_id, igsid, ref, scenario, rule_id, rule_name, status, text,
-                               quick_replies, next_attempt_at, window_expires_at, last_error)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                               quick_replies, next_attempt_at, window_expires_at, last_error, coupon_code)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             ON CONFLICT (attribution_id) DO NOTHING
-            RETURNING status""";
+            RETURNING attribution_id, status""";
 
     /** Looked up when first used: the datasource is inactive on instances whose roles use no database. */
     private final InjectableInstance<Pool> pool;
@@ -124,27 +131,54 @@ public class ReplyOutbox {
         });
     }
 
-    /** Inserts the rows (in one pipelined batch) unless their attributions have one; returns how many PENDING rows went in. */
-    public Uni<Integer> insertAll(List<NewReply> replies, Instant now) {
+    /**
+     * Runs {@code work} in one transaction on one connection: the reply rows and the coupon codes
+     * they carry are stored together or not at all.
+     */
+    public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
+        return pool.get().withTransaction(work);
+    }
+
+    /** The pool, for statements that need no transaction of their own. */
+    public SqlClient client() {
+        return pool.get();
+    }
+
+    /**
+     * Inserts the rows (in one pipelined batch) unless their attributions have one, through
+     * {@code client} (the pool, or a transaction's connection). Count them with {@link #counted}
+     * once they are committed.
+     */
+    public Uni<Inserted> insertAll(SqlClient client, List<NewReply> replies, Instant now) {
         if (replies.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(new Inserted(Set.of(), List.of()));
         }
         List<Tuple> rows = replies.stream().sorted(Comparator.comparing(r -> r.event().attributionId()))
                 .map(r -> row(r, now)).toList();
-        return pool.get().preparedQuery(INSERT).executeBatch(rows).map(result -> {
-            int pending = 0;
+        return client.preparedQuery(INSERT).executeBatch(rows).map(result -> {
+            Set<String> ids = new HashSet<>();
+            List<ReplyStatus> statuses = new ArrayList<>();
             for (var batch = result; batch != null; batch = batch.next()) {
                 for (Row row : batch) {
-                    ReplyStatus status = ReplyStatus.valueOf(row.getString("status"));
-                    if (status == ReplyStatus.PENDING) {
-                        pending++;
-                    } else {
-                        countFinal(status, 1);
-                    }
+                    ids.add(row.getString("attribution_id"));
+                    statuses.add(ReplyStatus.valueOf(row.getString("status")));
                 }
             }
-            return pending;
+            return new Inserted(ids, statuses);
         });
+    }
+
+    /** Counts committed rows by final status; returns how many are PENDING (for the dispatcher). */
+    public int counted(Inserted inserted) {
+        int pending = 0;
+        for (ReplyStatus status : inserted.statuses()) {
+            if (status == ReplyStatus.PENDING) {
+                pending++;
+            } else {
+                countFinal(status, 1);
+            }
+        }
+        return pending;
     }
 
     private Tuple row(NewReply reply, Instant now) {
@@ -154,7 +188,7 @@ public class ReplyOutbox {
                 e.scenario().name(), reply.rule() == null ? null : reply.rule().id(),
                 reply.rule() == null ? null : reply.rule().name(), reply.status().name(), reply.text(),
                 reply.quickReplies() == null ? null : Json.write(mapper, reply.quickReplies()),
-                pending ? utc(now) : null, utc(reply.windowExpiresAt()), reply.error()});
+                pending ? utc(now) : null, utc(reply.windowExpiresAt()), reply.error(), reply.couponCode()});
     }
 
     /** Replies by final status. */

@@ -24,16 +24,20 @@ import dev.igme.conversation.ConversationKey;
 import dev.igme.graph.Accounts;
 import dev.igme.graph.QuickReply;
 import dev.igme.platform.BatchRetry;
+import dev.igme.reply.coupons.CouponMetrics;
+import dev.igme.reply.coupons.CouponStore;
 import dev.igme.reply.rules.MessageTemplate;
 import dev.igme.reply.rules.ReplyRule;
 import dev.igme.reply.rules.ReplyRules;
 import dev.igme.reply.rules.RuleValidator;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Consumes {@code instagram.attributions} in batches and records, for every attribution, what the
- * reply decision was: a PENDING row for the outbox to send, or SKIPPED_&lt;reason&gt;. The offsets
+ * reply decision was: a PENDING row for the outbox to send (with its coupon code when the rule's text
+ * has {coupon}), or SKIPPED_&lt;reason&gt;. The offsets
  * are committed after the rows are stored; a repeated event finds its row and changes nothing.
  */
 @ApplicationScoped
@@ -46,12 +50,16 @@ public class ReplyProcessor {
     private final Accounts accounts;
     private final ReplyOutbox outbox;
     private final ReplyDispatcher dispatcher;
+    private final CouponStore couponStore;
+    private final CouponMetrics coupons;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Duration margin;
 
     public ReplyProcessor(ReplyRules rules, Accounts accounts, ReplyOutbox outbox, ReplyDispatcher dispatcher,
-            ObjectMapper mapper, Clock clock, IgmeConfig config) {
+            CouponStore couponStore, CouponMetrics coupons, ObjectMapper mapper, Clock clock, IgmeConfig config) {
+        this.couponStore = couponStore;
+        this.coupons = coupons;
         this.rules = rules;
         this.accounts = accounts;
         this.outbox = outbox;
@@ -79,10 +87,19 @@ public class ReplyProcessor {
                 "Reply decisions for " + events.size() + " attributions");
     }
 
+    /** A decision to send with a rule whose text has {coupon}: it waits for its code. */
+    private record NeedsCoupon(AttributionEvent event, ReplyDecision.Decision decision) {
+    }
+
+    /** What a batch's transaction committed: the rows, and the codes they carry by pool. */
+    private record Recorded(ReplyOutbox.Inserted inserted, Map<String, Integer> issuedByPool) {
+    }
+
     /**
-     * Decides the whole batch with two queries and one batched insert. Events of one conversation
+     * Decides the whole batch with three queries and one batched insert. Events of one conversation
      * in the same batch see each other: a second event for the same attribution is ALREADY_REPLIED,
-     * a second reply by the same rule within its cooldown is COOLDOWN.
+     * a second reply by the same rule within its cooldown is COOLDOWN. Replies whose rule hands out
+     * a coupon take their codes in one more statement, in the transaction that inserts the rows.
      */
     private Uni<Void> decideAndRecord(List<AttributionEvent> events) {
         return Uni.combine().all().unis(rules.current(), outbox.states(events)).asTuple().chain(loaded -> {
@@ -90,6 +107,7 @@ public class ReplyProcessor {
             Set<String> decided = new HashSet<>();
             Map<ConversationKey, Map<Long, Instant>> sentInBatch = new HashMap<>();
             List<ReplyOutbox.NewReply> replies = new ArrayList<>();
+            List<NeedsCoupon> needCoupons = new ArrayList<>();
             for (AttributionEvent event : events) {
                 ReplyOutbox.State state = loaded.getItem2().get(event.attributionId());
                 ConversationKey conversation = new ConversationKey(event.igAccountId(), event.igsid());
@@ -101,35 +119,92 @@ public class ReplyProcessor {
                 if (decision.skip() == ReplyDecision.SkipReason.ALREADY_REPLIED) {
                     continue; // the existing row stands
                 }
-                ReplyOutbox.NewReply reply = newReply(event, decision);
-                if (reply.status() == ReplyStatus.PENDING) {
+                if (decision.send()) {
                     sentInBatch.computeIfAbsent(conversation, k -> new HashMap<>()).put(decision.rule().id(), now);
                 }
-                replies.add(reply);
+                if (decision.send() && decision.rule().couponPool() != null) {
+                    needCoupons.add(new NeedsCoupon(event, decision));
+                } else {
+                    replies.add(newReply(event, decision, null));
+                }
             }
-            return outbox.insertAll(replies, now).invoke(pending -> {
-                if (pending > 0) {
+            Uni<Recorded> recorded = needCoupons.isEmpty()
+                    ? outbox.insertAll(outbox.client(), replies, now).map(inserted -> new Recorded(inserted, Map.of()))
+                    : outbox.inTransaction(tx -> recordWithCoupons(tx, replies, needCoupons, now));
+            return recorded.invoke(done -> {
+                coupons.issued(done.issuedByPool());
+                if (outbox.counted(done.inserted()) > 0) {
                     dispatcher.kick();
                 }
             }).replaceWithVoid();
         });
     }
 
-    private ReplyOutbox.NewReply newReply(AttributionEvent event, ReplyDecision.Decision decision) {
+    /**
+     * Takes the codes, writes all rows, and gives back the codes of rows that were not written
+     * (another replier recorded that attribution first) or do not carry them (text too long).
+     */
+    private Uni<Recorded> recordWithCoupons(SqlConnection tx, List<ReplyOutbox.NewReply> replies,
+            List<NeedsCoupon> needCoupons, Instant now) {
+        List<CouponStore.Request> requests = needCoupons.stream().map(n -> new CouponStore.Request(
+                n.event().attributionId(), n.decision().rule().couponPool(), n.event().igAccountId(), n.event().igsid()))
+                .toList();
+        return couponStore.issue(tx, requests).chain(issues -> {
+            List<ReplyOutbox.NewReply> all = new ArrayList<>(replies);
+            List<ReplyOutbox.NewReply> withCodes = new ArrayList<>();
+            for (int i = 0; i < needCoupons.size(); i++) {
+                NeedsCoupon n = needCoupons.get(i);
+                CouponStore.Issue issue = issues.get(i);
+                ReplyOutbox.NewReply reply = issue.issued() ? newReply(n.event(), n.decision(), issue.code())
+                        : noCoupon(n.event(), n.decision(), issue);
+                all.add(reply);
+                withCodes.add(reply);
+            }
+            return outbox.insertAll(tx, all, now).chain(inserted -> {
+                List<CouponStore.Issue> unused = new ArrayList<>();
+                Map<String, Integer> kept = new HashMap<>();
+                for (int i = 0; i < issues.size(); i++) {
+                    CouponStore.Issue issue = issues.get(i);
+                    if (!issue.issued()) {
+                        continue;
+                    }
+                    if (withCodes.get(i).couponCode() == null || !inserted.attributionIds().contains(issue.request().attributionId())) {
+                        unused.add(issue);
+                    } else {
+                        kept.merge(issue.request().pool(), 1, Integer::sum);
+                    }
+                }
+                return couponStore.release(tx, unused).replaceWith(new Recorded(inserted, kept));
+            });
+        });
+    }
+
+    private static ReplyOutbox.NewReply noCoupon(AttributionEvent event, ReplyDecision.Decision decision,
+            CouponStore.Issue issue) {
+        String pool = decision.rule().couponPool();
+        return issue.alreadyIssued()
+                ? new ReplyOutbox.NewReply(event, decision.rule(), ReplyStatus.SKIPPED_COUPON_ALREADY_ISSUED, null, null,
+                        decision.windowExpiresAt(), "this conversation got a code from coupon pool '" + pool + "' before", null)
+                : new ReplyOutbox.NewReply(event, decision.rule(), ReplyStatus.SKIPPED_NO_COUPON, null, null,
+                        decision.windowExpiresAt(), "coupon pool '" + pool + "' has no free code", null);
+    }
+
+    /** The row for a decision; {@code coupon} is the code for {coupon}, or null when the rule has none. */
+    private ReplyOutbox.NewReply newReply(AttributionEvent event, ReplyDecision.Decision decision, String coupon) {
         ReplyRule rule = decision.rule();
         if (!decision.send()) {
             return new ReplyOutbox.NewReply(event, rule, ReplyStatus.skipped(decision.skip()), null, null,
-                    decision.windowExpiresAt(), null);
+                    decision.windowExpiresAt(), null, null);
         }
-        String text = MessageTemplate.render(rule.message().text(), event);
+        String text = MessageTemplate.render(rule.message().text(), event, coupon);
         List<QuickReply> quickReplies = rule.message().quickReplies();
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > RuleValidator.MAX_TEXT_BYTES) {
             return new ReplyOutbox.NewReply(event, rule, ReplyStatus.FAILED_MESSAGE_TOO_LONG, text, quickReplies,
                     decision.windowExpiresAt(), "the rendered text is " + bytes + " bytes; the Send API takes "
-                            + RuleValidator.MAX_TEXT_BYTES);
+                            + RuleValidator.MAX_TEXT_BYTES, null);
         }
         return new ReplyOutbox.NewReply(event, rule, ReplyStatus.PENDING, text, quickReplies,
-                decision.windowExpiresAt(), null);
+                decision.windowExpiresAt(), null, coupon);
     }
 }

@@ -24,6 +24,10 @@ public enum ReplyStatus {
     SKIPPED_ACCOUNT_PAUSED,
     SKIPPED_WINDOW_CLOSED,
     SKIPPED_COOLDOWN,
+    /** The rule's text has {coupon} and its pool has no free code left (or no longer exists). */
+    SKIPPED_NO_COUPON,
+    /** The rule's text has {coupon} and this conversation got a code from that pool before: one per conversation. */
+    SKIPPED_COUPON_ALREADY_ISSUED,
 
     /** The rendered text is longer than the Send API takes. */
     FAILED_MESSAGE_TOO_LONG,

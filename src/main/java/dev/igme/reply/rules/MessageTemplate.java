@@ -9,13 +9,16 @@ import dev.igme.attribution.AttributionEvent;
 
 /**
  * Fills a rule's text with values of the attribution: {ref}, {igsid}, {account}, {scenario},
- * {source}, {postbackTitle}, {postbackPayload}, {campaign}, {channel} (of a verified link ref). An
- * absent value becomes the empty string.
+ * {source}, {postbackTitle}, {postbackPayload}, {campaign}, {channel} (of a verified link ref), and
+ * {coupon}: a code taken from the pool the rule names in {@code couponPool} when the reply is
+ * recorded. An absent value becomes the empty string.
  */
 public final class MessageTemplate {
 
+    /** The placeholder filled with a code from the rule's coupon pool. */
+    public static final String COUPON = "coupon";
     static final Set<String> PLACEHOLDERS = Set.of("ref", "igsid", "account", "scenario", "source", "postbackTitle",
-            "postbackPayload", "campaign", "channel");
+            "postbackPayload", "campaign", "channel", COUPON);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
 
     private MessageTemplate() {
@@ -32,7 +35,23 @@ public final class MessageTemplate {
         return null;
     }
 
+    /** Whether the text asks for a coupon code. */
+    public static boolean usesCoupon(String text) {
+        Matcher m = PLACEHOLDER.matcher(text);
+        while (m.find()) {
+            if (COUPON.equals(m.group(1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static String render(String text, AttributionEvent event) {
+        return render(text, event, null);
+    }
+
+    /** The text with every placeholder filled in one pass: a value is never read as a placeholder itself. */
+    public static String render(String text, AttributionEvent event, String coupon) {
         Map<String, String> values = new java.util.HashMap<>();
         values.put("ref", event.ref());
         values.put("igsid", event.igsid());
@@ -43,6 +62,7 @@ public final class MessageTemplate {
         values.put("postbackPayload", event.postbackPayload());
         values.put("campaign", event.campaign());
         values.put("channel", event.channel());
+        values.put(COUPON, coupon);
         Matcher m = PLACEHOLDER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

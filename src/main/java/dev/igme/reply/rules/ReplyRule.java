@@ -16,7 +16,8 @@ import dev.igme.graph.QuickReply;
 
 /**
  * Which ref gets which reply; the shape {@code /api/v1/reply-rules} and the rules file take. Optional
- * fields may be null on input; {@link RuleValidator#validate} fills in the defaults.
+ * fields may be null on input; {@link RuleValidator#validate} fills in the defaults. {@code couponPool}
+ * names the coupon pool a {@code {coupon}} in the text takes its code from (null: no coupon).
  */
 public record ReplyRule(
         Long id,
@@ -30,14 +31,30 @@ public record ReplyRule(
         Message message,
         List<String> campaigns,
         List<String> channels,
-        List<String> links) {
+        List<String> links,
+        String couponPool) {
+
+    /** A rule with a coupon and no campaign, channel or link condition. */
+    public ReplyRule(Long id, String name, Match match, List<Scenario> scenarios, List<String> accounts, Integer priority,
+            Long cooldownSeconds, Boolean enabled, Message message, String couponPool) {
+        this(id, name, match, scenarios, accounts, priority, cooldownSeconds, enabled, message, null, null, null,
+                couponPool);
+    }
+
+    /** A rule without a coupon. */
+    public ReplyRule(Long id, String name, Match match, List<Scenario> scenarios, List<String> accounts, Integer priority,
+            Long cooldownSeconds, Boolean enabled, Message message, List<String> campaigns, List<String> channels,
+            List<String> links) {
+        this(id, name, match, scenarios, accounts, priority, cooldownSeconds, enabled, message, campaigns, channels,
+                links, null);
+    }
 
     public enum MatchType { EXACT, PREFIX, GLOB }
 
     /** A rule that matches on the ref alone (no campaign, channel or link condition). */
     public ReplyRule(Long id, String name, Match match, List<Scenario> scenarios, List<String> accounts,
             Integer priority, Long cooldownSeconds, Boolean enabled, Message message) {
-        this(id, name, match, scenarios, accounts, priority, cooldownSeconds, enabled, message, null, null, null);
+        this(id, name, match, scenarios, accounts, priority, cooldownSeconds, enabled, message, null, null, null, null);
     }
 
     /**

@@ -38,6 +38,8 @@ public class ReplyRuleEntity {
     public String messageText;
     @Column(name = "quick_replies")
     public String quickReplies;
+    @Column(name = "coupon_pool")
+    public String couponPool;
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

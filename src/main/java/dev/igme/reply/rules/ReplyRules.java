@@ -2,7 +2,9 @@ package dev.igme.reply.rules;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -49,11 +51,14 @@ public class ReplyRules {
     private final Clock clock;
     private final boolean replier;
     private final IgmeConfig config;
+    private final CouponPoolNames pools;
     private volatile List<ReplyRule> current = List.of();
     private volatile boolean loaded;
 
-    public ReplyRules(ReplyRuleRepository repository, ObjectMapper mapper, Clock clock, Roles roles, IgmeConfig config) {
+    public ReplyRules(ReplyRuleRepository repository, ObjectMapper mapper, Clock clock, Roles roles, IgmeConfig config,
+            CouponPoolNames pools) {
         this.config = config;
+        this.pools = pools;
         this.replier = roles.has(Role.REPLIER);
         this.repository = repository;
         this.mapper = mapper;
@@ -88,7 +93,7 @@ public class ReplyRules {
 
     public Uni<ReplyRule> create(ReplyRule rule) {
         ReplyRule valid = RuleValidator.validate(rule);
-        return createInTransaction(valid).call(this::refresh);
+        return requirePool(valid).chain(() -> createInTransaction(valid)).call(this::refresh);
     }
 
     @WithTransaction
@@ -106,7 +111,7 @@ public class ReplyRules {
     /** Replaces the rule; null when there is none with that id. */
     public Uni<ReplyRule> update(long id, ReplyRule rule) {
         ReplyRule valid = RuleValidator.validate(rule);
-        return updateInTransaction(id, valid).call(this::refresh);
+        return requirePool(valid).chain(() -> updateInTransaction(id, valid)).call(this::refresh);
     }
 
     @WithTransaction
@@ -123,6 +128,42 @@ public class ReplyRules {
                 return toRule(row);
             });
         });
+    }
+
+    /** Fails with an {@link RuleValidator.InvalidRule} on {@code couponPool} when the rule names a pool that does not exist. */
+    private Uni<Void> requirePool(ReplyRule valid) {
+        return missingPools(List.of(valid)).map(missing -> {
+            if (!missing.isEmpty()) {
+                throw unknownPool(missing.get(0).couponPool());
+            }
+            return null;
+        });
+    }
+
+    /** The rules (validated) whose {@code couponPool} names no existing pool. */
+    public Uni<List<ReplyRule>> missingPools(List<ReplyRule> rules) {
+        Set<String> named = new HashSet<>();
+        rules.forEach(rule -> {
+            if (rule.couponPool() != null) {
+                named.add(rule.couponPool());
+            }
+        });
+        if (named.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pools.existing(named).map(existing -> rules.stream()
+                .filter(rule -> rule.couponPool() != null && !existing.contains(rule.couponPool())).toList());
+    }
+
+    static RuleValidator.InvalidRule unknownPool(String name) {
+        return new RuleValidator.InvalidRule("couponPool", "names no coupon pool: '" + name
+                + "'; create it first (POST /api/v1/coupon-pools)");
+    }
+
+    /** Rules that take their codes from this pool, for whoever wants to remove it. */
+    @WithSession
+    public Uni<List<String>> namesUsingPool(String pool) {
+        return repository.find("couponPool", pool).list().map(rows -> rows.stream().map(row -> row.name).toList());
     }
 
     public Uni<Boolean> delete(long id) {
@@ -178,6 +219,7 @@ public class ReplyRules {
         row.enabled = rule.enabled();
         row.messageText = rule.message().text();
         row.quickReplies = json(rule.message().quickReplies());
+        row.couponPool = rule.couponPool();
         row.updatedAt = clock.instant();
     }
 
@@ -189,7 +231,7 @@ public class ReplyRules {
                     row.cooldownSeconds, row.enabled,
                     new ReplyRule.Message(row.messageText, mapper.readValue(row.quickReplies, QuickReply.LIST)),
                     mapper.readValue(row.campaigns, STRINGS), mapper.readValue(row.channels, STRINGS),
-                    mapper.readValue(row.links, STRINGS));
+                    mapper.readValue(row.links, STRINGS), row.couponPool);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("reply_rule " + row.id + " holds invalid JSON", e);
         }

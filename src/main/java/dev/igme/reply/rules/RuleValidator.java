@@ -16,6 +16,7 @@ public final class RuleValidator {
     public static final int MAX_QUICK_REPLY_TITLE = 20;
     public static final int MAX_QUICK_REPLY_PAYLOAD = 1000;
     public static final long MAX_COOLDOWN_SECONDS = 30L * 24 * 3600;
+    public static final int MAX_POOL_NAME = 100;
 
     /** A rule that cannot be accepted: {@link #field()} names what to fix. */
     public static final class InvalidRule extends RuntimeException {
@@ -86,6 +87,7 @@ public final class RuleValidator {
             throw new InvalidRule("message.text", "has the unknown placeholder " + unknown + "; known: "
                     + MessageTemplate.PLACEHOLDERS.stream().sorted().map(p -> "{" + p + "}").toList());
         }
+        String couponPool = couponPool(rule.couponPool(), text);
         List<QuickReply> quickReplies = message.quickReplies() == null ? List.of() : message.quickReplies();
         if (quickReplies.size() > MAX_QUICK_REPLIES) {
             throw new InvalidRule("message.quickReplies", "has " + quickReplies.size() + " entries; at most "
@@ -113,7 +115,7 @@ public final class RuleValidator {
                 checkedMatch,
                 scenarios, accounts, rule.priority() == null ? 0 : rule.priority(), cooldown,
                 rule.enabled() == null || rule.enabled(), new ReplyRule.Message(text, List.copyOf(checked)),
-                List.copyOf(campaigns), List.copyOf(channels), List.copyOf(links));
+                List.copyOf(campaigns), List.copyOf(channels), List.copyOf(links), couponPool);
     }
 
     private static ReplyRule.Match checkedMatch(ReplyRule.Match match) {
@@ -138,6 +140,32 @@ public final class RuleValidator {
             }
         }
         return new ArrayList<>(values.stream().map(String::strip).toList());
+
+    }
+
+    /**
+     * A text with {coupon} needs a pool to take the code from, and a pool is only named by a rule
+     * that hands out its codes: either way round, {@code couponPool} is the field to fix. Whether
+     * the pool exists is checked where the rule is stored ({@link CouponPoolNames}).
+     */
+    private static String couponPool(String pool, String text) {
+        boolean wanted = MessageTemplate.usesCoupon(text);
+        if (pool == null || pool.isBlank()) {
+            if (wanted) {
+                throw new InvalidRule("couponPool", "is missing: message.text has {" + MessageTemplate.COUPON
+                        + "}, so the rule must name the coupon pool its codes come from");
+            }
+            return null;
+        }
+        if (!wanted) {
+            throw new InvalidRule("couponPool", "is set but message.text has no {" + MessageTemplate.COUPON
+                    + "} to put the code in");
+        }
+        String name = pool.strip();
+        if (name.length() > MAX_POOL_NAME) {
+            throw new InvalidRule("couponPool", "is longer than " + MAX_POOL_NAME + " characters");
+        }
+        return name;
     }
 
     private static String require(String field, String value) {

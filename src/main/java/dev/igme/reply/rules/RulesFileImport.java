@@ -47,6 +47,12 @@ public class RulesFileImport {
         if (config.reply().rulesFile().isPresent()) {
             Path file = Path.of(config.reply().rulesFile().get());
             List<ReplyRule> valid = read(file, mapper);
+            List<ReplyRule> withoutPool = VertxContextSupport.subscribeAndAwait(() -> rules.missingPools(valid));
+            if (!withoutPool.isEmpty()) {
+                ReplyRule rule = withoutPool.get(0);
+                throw new IllegalStateException("igme.reply.rules-file " + file + ": rule #" + (valid.indexOf(rule) + 1)
+                        + " ('" + rule.name() + "'): " + ReplyRules.unknownPool(rule.couponPool()).getMessage());
+            }
             int written = VertxContextSupport.subscribeAndAwait(() -> rules.importRules(valid));
             Log.infof("Imported %d reply rule(s) from %s", written, file);
         }

@@ -98,6 +98,31 @@ class ReplyRuleTest {
     }
 
     @Test
+    void aCouponInTheTextAndAPoolGoTogether() {
+        ReplyRule.Match x = new ReplyRule.Match(ReplyRule.MatchType.EXACT, "x", false);
+        assertInvalid("couponPool", base("r", "Your code: {coupon}", null));
+        assertInvalid("couponPool", new ReplyRule(null, "r", x, null, null, null, null, null,
+                new ReplyRule.Message("no code here", null), "spring"));
+        assertInvalid("couponPool", new ReplyRule(null, "r", x, null, null, null, null, null,
+                new ReplyRule.Message("{coupon}", null), "p".repeat(101)));
+        ReplyRule valid = RuleValidator.validate(new ReplyRule(null, "r", x, null, null, null, null, null,
+                new ReplyRule.Message("Your code: {coupon}", null), " spring "));
+        assertEquals("spring", valid.couponPool());
+        assertEquals(null, RuleValidator.validate(new ReplyRule(null, "r", x, null, null, null, null, null,
+                new ReplyRule.Message("hi", null), " ")).couponPool(), "a blank pool is no pool");
+    }
+
+    @Test
+    void theCouponIsFilledInOnePassAndAbsentIsEmpty() {
+        AttributionEvent e = Events.referral("qr-{coupon}", false, false, java.time.Instant.now());
+        assertEquals("Code {ref} for qr-{coupon}", MessageTemplate.render("Code {coupon} for {ref}", e, "{ref}"),
+                "values are never read as placeholders");
+        assertEquals("Code  for qr-{coupon}", MessageTemplate.render("Code {coupon} for {ref}", e));
+        assertTrue(MessageTemplate.usesCoupon("a {coupon}"));
+        assertFalse(MessageTemplate.usesCoupon("a {ref} {coupons} coupon"));
+    }
+
+    @Test
     void templateFillsPlaceholdersAndLeavesAbsentValuesEmpty() {
         AttributionEvent e = Events.referral("qr-7", false, false, java.time.Instant.now());
         assertEquals("Thanks for scanning qr-7 (EXISTING_THREAD_REFERRAL) !",
