@@ -4,9 +4,15 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -15,15 +21,69 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Turns unreadable request bodies into {@link ApiError}s that name the field; never echoes
- * exception class names. Features map their own exceptions next to them.
+ * Turns unreadable request bodies into {@link ApiError}s that name the field, refused tokens into
+ * 401/403 problems, and Quarkus's bare 404/405/415/... under {@code /api} into problems too; never
+ * echoes exception class names. Features map their own exceptions next to them.
  */
 public class ApiExceptionMappers {
 
-    /** Quarkus's JSON reader wraps a parse error in a bare 400; say what it was. Others pass through. */
+    static final String NO_TOKEN = "a bearer token is required";
+    static final String BAD_TOKEN = "the bearer token is not valid";
+    static final String NOT_ALLOWED = "the token's roles do not allow this";
+
+    /**
+     * Quarkus's JSON reader wraps a parse error in a bare 400; say what it was. A bodiless answer
+     * under {@code /api} (unknown path, method not allowed, unsupported media type) becomes a
+     * problem with its headers kept (e.g. {@code Allow}); elsewhere answers pass through untouched.
+     */
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e) {
-        return e.getCause() instanceof JsonProcessingException json ? unreadableJson(json) : e.getResponse();
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json);
+        }
+        Response response = e.getResponse();
+        if (response.hasEntity() || response.getStatus() < 400 || !uri.getPath().startsWith("/api/")) {
+            return response;
+        }
+        Response.StatusType status = response.getStatusInfo();
+        return Response.fromResponse(response)
+                .type(ApiError.PROBLEM_JSON_TYPE)
+                .entity(ApiError.Problem.of(status.getStatusCode(), new ApiError(sentence(status)), ApiError.currentPath()))
+                .build();
+    }
+
+    private static String sentence(Response.StatusType status) {
+        return switch (status.getStatusCode()) {
+            case 404 -> "there is nothing at this path";
+            case 405 -> "this path does not answer this method";
+            case 406 -> "this path cannot answer in the media type asked for";
+            case 415 -> "this path does not accept the request's Content-Type";
+            default -> status.getReasonPhrase().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** No token at all: 401 with the challenge. */
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return challenge(NO_TOKEN);
+    }
+
+    /** A token that is malformed, expired, of another issuer or badly signed: 401 with the challenge. */
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return challenge(BAD_TOKEN);
+    }
+
+    /** A valid token without the role the endpoint needs. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return ApiError.response(Response.Status.FORBIDDEN, new ApiError(NOT_ALLOWED));
+    }
+
+    private static Response challenge(String why) {
+        return ApiError.builder(Response.Status.UNAUTHORIZED.getStatusCode(), new ApiError(why))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .build();
     }
 
     /** Declared for this type too: Quarkus maps it itself otherwise, without saying which field. */
