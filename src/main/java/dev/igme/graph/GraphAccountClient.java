@@ -93,7 +93,7 @@ public class GraphAccountClient {
      * Authorization header, as for every other call, not in the query string.
      */
     public Uni<GraphAnswer> refreshToken(Account account) {
-        return call(HttpMethod.GET, account, stripSlash(config.instagramUrl()) + "/refresh_access_token?grant_type=ig_refresh_token",
+        return call(HttpMethod.GET, account, GraphUrls.stripSlash(config.instagramUrl()) + "/refresh_access_token?grant_type=ig_refresh_token",
                 null);
     }
 
@@ -113,7 +113,7 @@ public class GraphAccountClient {
     }
 
     private GraphAnswer answer(HttpResponse<Buffer> response) {
-        JsonNode json = parse(response.bodyAsString());
+        JsonNode json = GraphUrls.parseOrNull(mapper, response.bodyAsString());
         if (response.statusCode() / 100 == 2 && json != null && !json.has("error")) {
             return GraphAnswer.ok(json);
         }
@@ -130,22 +130,11 @@ public class GraphAccountClient {
     }
 
     private String base(Account account) {
-        return stripSlash(isPage(account) ? config.facebookUrl() : config.instagramUrl()) + "/" + config.version();
+        return GraphUrls.stripSlash(isPage(account) ? config.facebookUrl() : config.instagramUrl()) + "/" + config.version();
     }
 
     private static boolean isPage(Account account) {
         return account.flavour() == IgmeConfig.Account.Flavour.FACEBOOK_PAGE;
     }
 
-    private JsonNode parse(String body) {
-        try {
-            return body == null || body.isEmpty() ? null : mapper.readTree(body);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
 }

@@ -72,7 +72,7 @@ public class GraphClient {
     public String messagesUrl(Account account) {
         String base = account.flavour() == IgmeConfig.Account.Flavour.FACEBOOK_PAGE ? config.facebookUrl() : config.instagramUrl();
         String id = account.flavour() == IgmeConfig.Account.Flavour.FACEBOOK_PAGE ? account.pageId() : account.igAccountId();
-        return stripSlash(base) + "/" + config.version() + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/messages";
+        return GraphUrls.stripSlash(base) + "/" + config.version() + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/messages";
     }
 
     public Uni<SendResult> send(Account account, OutgoingMessage message) {
@@ -92,7 +92,7 @@ public class GraphClient {
     }
 
     private SendResult result(HttpResponse<Buffer> response) {
-        JsonNode json = parse(response.bodyAsString());
+        JsonNode json = GraphUrls.parseOrNull(mapper, response.bodyAsString());
         if (response.statusCode() / 100 == 2 && json != null && json.hasNonNull("message_id")) {
             return SendResult.sent(json.get("message_id").asText());
         }
@@ -142,15 +142,4 @@ public class GraphClient {
         return root.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private JsonNode parse(String body) {
-        try {
-            return body == null || body.isEmpty() ? null : mapper.readTree(body);
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
 }
