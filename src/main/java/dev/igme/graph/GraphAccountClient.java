@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.igme.config.IgmeConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
@@ -39,11 +38,7 @@ public class GraphAccountClient {
     public GraphAccountClient(Vertx vertx, IgmeConfig config, ObjectMapper mapper) {
         this.config = config.graph();
         this.mapper = mapper;
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setConnectTimeout((int) this.config.connectTimeout().toMillis())
-                .setUserAgent("igme-attribution")
-                .setFollowRedirects(false)
-                .setMaxPoolSize(8));
+        this.client = WebClient.create(vertx, GraphUrls.clientOptions(this.config, 8));
     }
 
     @PreDestroy

@@ -24,7 +24,6 @@ import io.micrometer.core.instrument.Timer;
 import io.netty.channel.ConnectTimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClosedException;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
@@ -55,12 +54,8 @@ public class GraphClient {
     public GraphClient(Vertx vertx, IgmeConfig config, ObjectMapper mapper) {
         this.config = config.graph();
         this.mapper = mapper;
-        this.client = WebClient.create(vertx, new WebClientOptions()
-                .setConnectTimeout((int) this.config.connectTimeout().toMillis())
-                .setUserAgent("igme-attribution")
-                .setFollowRedirects(false)
-                // as many connections as calls in flight: a reply marked SENDING is on the wire, not queued here
-                .setMaxPoolSize(MAX_CONCURRENT_CALLS));
+        // as many connections as calls in flight: a reply marked SENDING is on the wire, not queued here
+        this.client = WebClient.create(vertx, GraphUrls.clientOptions(this.config, MAX_CONCURRENT_CALLS));
     }
 
     @PreDestroy

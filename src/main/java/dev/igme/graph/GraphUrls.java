@@ -3,10 +3,22 @@ package dev.igme.graph;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** What both Graph API clients need of answers and configured base URLs. */
+import dev.igme.config.IgmeConfig;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/** What both Graph API clients need: their HTTP client's options, answers parsed, base URLs trimmed. */
 final class GraphUrls {
 
     private GraphUrls() {
+    }
+
+    /** Options of a Graph API client: the configured connect timeout, no redirects, {@code connections} at most. */
+    static WebClientOptions clientOptions(IgmeConfig.Graph config, int connections) {
+        return new WebClientOptions()
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setUserAgent("igme-attribution")
+                .setFollowRedirects(false)
+                .setMaxPoolSize(connections);
     }
 
     /** A configured base URL without its trailing slash. */
