@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import org.junit.jupiter.api.Test;
 
+import dev.igme.testing.Health;
 import dev.igme.testing.Webhook;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -18,10 +19,7 @@ class OperationsTest {
         // Earlier tests of the same application take the broker away and give it back; the
         // channels report live and ready again once their clients reconnected, and readiness also
         // waits for the redirect's link directory to have read instagram.links.
-        for (String check : java.util.List.of("/q/health/live", "/q/health/ready")) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                    .alias(check + " answers 200").until(() -> given().when().get(check).statusCode() == 200);
-        }
+        Health.awaitLiveAndReady();
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health/ready").then().statusCode(200)
