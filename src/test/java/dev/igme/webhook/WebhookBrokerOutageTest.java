@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.igme.testing.Health;
 import dev.igme.testing.InjectKafkaBroker;
 import dev.igme.testing.KafkaBroker;
 import dev.igme.testing.TopicReader;
@@ -35,6 +36,8 @@ class WebhookBrokerOutageTest {
     void brokerBack() {
         broker.start();
         Webhook.awaitStored(); // hand the next test a service that stores again
+        // every consumer and producer came through the outage: liveness and readiness are back
+        Health.awaitLiveAndReady();
     }
 
     @Test
@@ -44,11 +47,12 @@ class WebhookBrokerOutageTest {
         broker.stop();
         for (int i = 0; i < 3; i++) {
             long start = System.nanoTime();
-            Response response = Webhook.postSigned(WebhookResourceTest.uniqueBody());
+            Response response = Webhook.postSignedOnce(WebhookResourceTest.uniqueBody());
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertEquals(503, response.statusCode(), "a delivery the broker did not acknowledge is never answered 200");
             assertNotNull(response.header("Retry-After"));
-            assertTrue(took.compareTo(ackTimeout.plusSeconds(1)) < 0,
+            // bounded by the ack timeout, not the producer's 30 s delivery timeout; the slack is for a loaded machine
+            assertTrue(took.compareTo(ackTimeout.plusSeconds(5)) < 0,
                     "503 comes within the ack timeout (" + ackTimeout + "), took " + took);
         }
 
@@ -57,7 +61,7 @@ class WebhookBrokerOutageTest {
         Response accepted = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            Response response = Webhook.postSigned(body);
+            Response response = Webhook.postSignedOnce(body);
             if (response.statusCode() == 200) {
                 accepted = response;
                 break;
