@@ -1,16 +1,13 @@
 package dev.igme.link;
 
-/** A campaign or link the API refuses: {@link #field()} names what to fix. */
-public final class LinkInvalid extends RuntimeException {
+import dev.igme.platform.api.InvalidField;
 
-    private final String field;
+/** A campaign or link the API refuses: {@link #field()} names what to fix. */
+public final class LinkInvalid extends InvalidField {
+
+    private static final long serialVersionUID = 1L;
 
     public LinkInvalid(String field, String message) {
-        super(field + " " + message);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, field + " " + message);
     }
 }

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
+import dev.igme.platform.api.InvalidField;
+
 /**
  * An account's ice breakers: per locale up to four questions, each with the payload Meta sends
  * back when it is tapped. Without them for the {@code default} locale, new threads carry no ref
@@ -28,16 +30,11 @@ public record IceBreakers(List<Locale> locales) {
     }
 
     /** A value Meta would refuse or that breaks Meta's advice, named by its field. */
-    public static class Invalid extends RuntimeException {
-        private final String field;
+    public static class Invalid extends InvalidField {
+        private static final long serialVersionUID = 1L;
 
         public Invalid(String field, String message) {
-            super(field + " " + message);
-            this.field = field;
-        }
-
-        public String field() {
-            return field;
+            super(field, field + " " + message);
         }
     }
 

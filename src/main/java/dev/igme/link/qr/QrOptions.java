@@ -2,6 +2,8 @@ package dev.igme.link.qr;
 
 import java.util.Locale;
 
+import dev.igme.platform.api.InvalidField;
+
 /**
  * How a link's QR code is drawn: the image's side in pixels, the error-correction level and the
  * quiet zone (margin) in modules. Build it from request parameters with
@@ -33,20 +35,13 @@ public record QrOptions(int size, Ecc ecc, int margin) {
      * A parameter that cannot be used, with the name of the request field to blame and a sentence
      * for the client: the API answers it with 400 and {@code {"error": message, "field": field}}.
      */
-    public static final class Invalid extends IllegalArgumentException {
+    public static final class Invalid extends InvalidField {
 
         private static final long serialVersionUID = 1L;
 
-        private final String field;
-
+        /** {@code field} is the request field at fault: {@code size}, {@code ecc}, {@code margin} or {@code target}. */
         public Invalid(String field, String message) {
-            super(message);
-            this.field = field;
-        }
-
-        /** The request field at fault: {@code size}, {@code ecc}, {@code margin} or {@code target}. */
-        public String field() {
-            return field;
+            super(field, message);
         }
     }
 

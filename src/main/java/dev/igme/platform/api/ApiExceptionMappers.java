@@ -62,6 +62,12 @@ public class ApiExceptionMappers {
         };
     }
 
+    /** Any feature's refused field: 400 naming it. */
+    @ServerExceptionMapper
+    public Response invalidField(InvalidField e) {
+        return ApiError.response(Response.Status.BAD_REQUEST, new ApiError(e.getMessage(), e.field()));
+    }
+
     /** No token at all: 401 with the challenge. */
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {

@@ -10,11 +10,6 @@ import dev.igme.platform.api.ApiError;
 public class CouponExceptionMappers {
 
     @ServerExceptionMapper
-    public Response invalidPool(CouponPools.InvalidPool e) {
-        return ApiError.response(Response.Status.BAD_REQUEST, new ApiError(e.getMessage(), e.field()));
-    }
-
-    @ServerExceptionMapper
     public Response nameTaken(CouponPools.NameTaken e) {
         return ApiError.response(Response.Status.CONFLICT, new ApiError(e.getMessage(), "name"));
     }

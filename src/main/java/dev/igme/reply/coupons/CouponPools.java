@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.config.IgmeConfig;
+import dev.igme.platform.api.InvalidField;
 import dev.igme.reply.rules.ReplyRules;
 import dev.igme.reply.rules.RuleValidator;
 import io.quarkus.logging.Log;
@@ -23,16 +24,11 @@ public class CouponPools {
     static final int MAX_THRESHOLD = 10_000_000;
 
     /** A pool the API refuses; {@link #field()} names what to fix. */
-    public static final class InvalidPool extends RuntimeException {
-        private final String field;
+    public static final class InvalidPool extends InvalidField {
+        private static final long serialVersionUID = 1L;
 
         InvalidPool(String field, String message) {
-            super(field + " " + message);
-            this.field = field;
-        }
-
-        public String field() {
-            return field;
+            super(field, field + " " + message);
         }
     }
 

@@ -6,13 +6,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.igme.platform.api.ApiError;
 
-/** A rule the API refuses: 400 naming the field, 409 for a name in use. */
+/** A rule name in use: 409 (refused fields are {@code InvalidField}s, answered 400 by platform.api). */
 public class RuleExceptionMappers {
-
-    @ServerExceptionMapper
-    public Response invalidRule(RuleValidator.InvalidRule e) {
-        return ApiError.response(Response.Status.BAD_REQUEST, new ApiError(e.getMessage(), e.field()));
-    }
 
     @ServerExceptionMapper
     public Response nameTaken(ReplyRules.NameTaken e) {

@@ -7,6 +7,7 @@ import java.util.List;
 import dev.igme.attribution.Scenario;
 import dev.igme.graph.QuickReply;
 import dev.igme.link.Channel;
+import dev.igme.platform.api.InvalidField;
 
 /** Checks a rule as a platform team wrote it and fills in defaults; says which field is wrong and why. */
 public final class RuleValidator {
@@ -19,16 +20,11 @@ public final class RuleValidator {
     public static final int MAX_POOL_NAME = 100;
 
     /** A rule that cannot be accepted: {@link #field()} names what to fix. */
-    public static final class InvalidRule extends RuntimeException {
-        private final String field;
+    public static final class InvalidRule extends InvalidField {
+        private static final long serialVersionUID = 1L;
 
         InvalidRule(String field, String message) {
-            super(field + " " + message);
-            this.field = field;
-        }
-
-        public String field() {
-            return field;
+            super(field, field + " " + message);
         }
     }
 
