@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import java.util.function.Supplier;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.igme.attribution.Scenario;
 import dev.igme.reply.outbox.ReplyStatus;
@@ -47,10 +50,16 @@ public class FunnelStore {
             WHERE ($1::text IS NULL OR l.campaign_id = $1) AND ($2::text IS NULL OR l.channel = upper($2))
               AND ($3::text IS NULL OR l.id = $3) AND ($4::text IS NULL OR c.ig_account_id = $4)""";
 
-    private final InjectableInstance<Pool> pool;
+    private final Supplier<Pool> pool;
 
+    @Inject
     public FunnelStore(@WithCaching InjectableInstance<Pool> pool) {
-        this.pool = pool;
+        this.pool = pool::get;
+    }
+
+    /** Outside the application (the stats benchmark): on a pool of the caller's. */
+    public FunnelStore(Pool pool) {
+        this.pool = () -> pool;
     }
 
     /** The links the filters select, whether or not they had traffic. */
