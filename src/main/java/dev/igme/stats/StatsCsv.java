@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
@@ -23,7 +24,9 @@ public final class StatsCsv {
 
     public static final String TEXT_CSV = "text/csv";
 
-    private static final CsvMapper MAPPER = new CsvMapper();
+    /** Quotes a value only when it needs it (by default Jackson quotes every value past 24 characters). */
+    private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+            .build();
 
     private StatsCsv() {
     }
