@@ -153,6 +153,19 @@ public interface IgmeConfig {
         int maxUploadCodes();
     }
 
+    /** The funnel and top-refs API ({@code /api/v1/stats}). */
+    Stats stats();
+
+    interface Stats {
+        /** Longest range ({@code to - from}) one stats query may cover; a longer one is a 400. */
+        @WithDefault("400d")
+        Duration maxRange();
+
+        /** The range a stats query covers when {@code from} is not given: this long before {@code to}. */
+        @WithDefault("30d")
+        Duration defaultRange();
+    }
+
     interface Graph {
         /** Base URL for accounts using Instagram API with Instagram Login. */
         @WithDefault("https://graph.instagram.com")

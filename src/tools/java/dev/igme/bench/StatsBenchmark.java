@@ -1,0 +1,212 @@
+package dev.igme.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.flywaydb.core.Flyway;
+
+import dev.igme.stats.FunnelQuery;
+import dev.igme.stats.FunnelStore;
+import dev.igme.stats.GroupBy;
+import dev.igme.stats.StatsService;
+import dev.igme.stats.TopRefsQuery;
+import dev.igme.testing.Postgres;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * The funnel's queries on a year of a large account: seeds an embedded PostgreSQL (the one the
+ * tests use) with the schema of the migrations and, by {@code generate_series}, 10 million
+ * attributions and 30 million clicks over 365 days (times {@code -Dbench.stats.scale}), with
+ * replies and coupons, then runs each main query through {@link StatsService} ~20 times and prints
+ * p50/p95. The seeded data directory is kept under {@code target/} and reused when the same scale
+ * is asked again. Run with {@code ./mvnw -Pbench-stats}.
+ */
+public final class StatsBenchmark {
+
+    static final String ACCOUNT = "bench-account";
+    static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
+
+    private StatsBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path target = Path.of(args.length > 0 ? args[0] : "target");
+        double scale = Double.parseDouble(System.getProperty("bench.stats.scale", "1"));
+        int runs = Integer.getInteger("bench.stats.runs", 20);
+        // -Dbench.stats.year=true adds the year-long funnel of the whole account
+        long attributions = Math.round(10_000_000 * scale);
+        long clicks = Math.round(30_000_000 * scale);
+        int links = (int) Math.max(50, Math.round(2_000 * Math.min(1, scale * 4)));
+        int campaigns = 40;
+
+        Path dataDir = target.resolve("bench-stats-pg-" + attributions);
+        Files.createDirectories(dataDir);
+        try (Postgres postgres = new Postgres(dataDir, 0).start()) {
+            String jdbc = "jdbc:" + postgres.reactiveUrl();
+            Flyway.configure().dataSource(jdbc, Postgres.USER, Postgres.PASSWORD).locations("classpath:db/migration")
+                    .load().migrate();
+            try (Connection c = DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD);
+                    Statement s = c.createStatement()) {
+                if (count(s, "SELECT count(*) FROM link") == 0) {
+                    c.setAutoCommit(false); // all or nothing: a seed cut short is not mistaken for a full one
+                    seed(s, campaigns, links, clicks, attributions);
+                    c.commit();
+                    c.setAutoCommit(true);
+                    long started = System.nanoTime();
+                    s.execute("VACUUM ANALYZE");
+                    step("vacuum analyze", started);
+                } else {
+                    System.out.println("seed: reusing the data in " + dataDir);
+                }
+                System.out.printf(Locale.ROOT, "rows: link_click %,d, attribution %,d, reply %,d, coupon %,d, link %,d%n",
+                        count(s, "SELECT count(*) FROM link_click"), count(s, "SELECT count(*) FROM attribution"),
+                        count(s, "SELECT count(*) FROM reply"), count(s, "SELECT count(*) FROM coupon"),
+                        count(s, "SELECT count(*) FROM link"));
+                System.out.println("database size: " + text(s, "SELECT pg_size_pretty(pg_database_size(current_database()))")
+                        + ", shared_buffers " + text(s, "SHOW shared_buffers") + ", work_mem " + text(s, "SHOW work_mem")
+                        + ", " + text(s, "SELECT version()"));
+            }
+            measure(postgres, runs);
+        }
+    }
+
+    private static void seed(Statement s, int campaigns, int links, long clicks, long attributions) throws SQLException {
+        long started = System.nanoTime();
+        // deterministic spread over the year: click n happens at second (n * 2654435761) mod 365 days
+        String clickAt = "timestamptz '" + START + "' + ((%s * 2654435761) %% 31536000) * interval '1 second'";
+        String linkOf = "1 + ((%s * 7919) %% " + links + ")";
+        s.execute("INSERT INTO campaign (id, name, ig_account_id) SELECT 'bench-c' || g, 'Campaign ' || g, '"
+                + ACCOUNT + "' FROM generate_series(1, " + campaigns + ") g");
+        s.execute("INSERT INTO link (id, campaign_id, channel, label, slug, ref) SELECT 'bl' || g, 'bench-c' || (1 + g % "
+                + campaigns + "), (ARRAY['PACKAGING','BILLBOARD','TV','STORE','WEB','EMAIL','SMS','SOCIAL','OTHER'])[1 + g % 9],"
+                + " 'Link ' || g, 'bench-' || g, 'bench-' || g || '=ref' FROM generate_series(1, " + links + ") g");
+        step("campaigns and links", started);
+        s.execute("INSERT INTO link_click (click_id, link_id, clicked_at, device, bot) SELECT 'k' || g, 'bl' || ("
+                + linkOf.formatted("g") + "), " + clickAt.formatted("g")
+                + ", (ARRAY['ios','android','desktop'])[1 + g % 3], g % 25 = 0 FROM generate_series(1::bigint, " + clicks + ") g");
+        step("clicks", started);
+        // attribution n follows click 3n (a third of the clicks convert), 0..299 s later
+        String joined = "SELECT g, " + linkOf.formatted("3 * g") + " AS ln, " + clickAt.formatted("3 * g")
+                + " + (g % 300) * interval '1 second' AS t FROM generate_series(1::bigint, " + attributions + ") g";
+        s.execute("INSERT INTO attribution (attribution_id, ig_account_id, igsid, scenario, new_thread, ref, ref_valid,"
+                + " source, source_category, occurred_at, received_at, standby, test, link_id, campaign_id, channel,"
+                + " external_id, click_id, ref_status) SELECT 'a' || g, '" + ACCOUNT + "', 'u' || g,"
+                + " (ARRAY['ICEBREAKER_POSTBACK','NEW_THREAD_MESSAGE','EXISTING_THREAD_REFERRAL'])[1 + g % 3], g % 3 <> 2,"
+                + " 'bench-' || ln || '=ref' || g, true, 'SHORTLINK', 'SHORTLINK', t, t, false, false, 'bl' || ln,"
+                + " 'bench-c' || (1 + ln % " + campaigns + "),"
+                + " lower((ARRAY['PACKAGING','BILLBOARD','TV','STORE','WEB','EMAIL','SMS','SOCIAL','OTHER'])[1 + ln % 9]),"
+                + " CASE WHEN g % 50 = 0 THEN 'x' || g END, CASE WHEN g % 4 <> 0 THEN 'k' || (3 * g) END, 'VERIFIED'"
+                + " FROM (" + joined + ") j");
+        // refs typed by hand or altered: FOREIGN and TAMPERED, no link
+        s.execute("INSERT INTO attribution (attribution_id, ig_account_id, igsid, scenario, new_thread, ref, ref_valid,"
+                + " source, source_category, occurred_at, received_at, standby, test, ref_status) SELECT 'f' || g, '"
+                + ACCOUNT + "', 'f' || g, 'EXISTING_THREAD_REFERRAL', false, 'typed-' || (g % 500), true, 'SHORTLINK',"
+                + " 'SHORTLINK', " + clickAt.formatted("g") + ", now(), false, false, CASE WHEN g % 3 = 0 THEN 'TAMPERED'"
+                + " ELSE 'FOREIGN' END FROM generate_series(1::bigint, " + Math.max(1, attributions / 100) + ") g");
+        step("attributions", started);
+        s.execute("INSERT INTO reply (attribution_id, ig_account_id, igsid, scenario, status, created_at, updated_at, sent_at)"
+                + " SELECT 'a' || g, '" + ACCOUNT + "', 'u' || g, 'NEW_THREAD_MESSAGE', CASE WHEN g % 10 < 7 THEN 'SENT'"
+                + " WHEN g % 10 = 7 THEN 'SKIPPED_COOLDOWN' WHEN g % 10 = 8 THEN 'SKIPPED_NO_COUPON'"
+                + " ELSE 'FAILED_USER_UNAVAILABLE' END, t, t, CASE WHEN g % 10 < 7 THEN t + (1 + g % 5) * interval '1 second' END"
+                + " FROM (" + joined + ") j WHERE g % 5 <> 0");
+        step("replies", started);
+        s.execute("INSERT INTO coupon_pool (name) VALUES ('bench')");
+        s.execute("INSERT INTO coupon (pool_id, code, ig_account_id, igsid, attribution_id, issued_at) SELECT"
+                + " (SELECT id FROM coupon_pool WHERE name = 'bench'), 'code' || g, '" + ACCOUNT + "', 'u' || g, 'a' || g,"
+                + " now() FROM generate_series(10::bigint, " + attributions + ", 10) g");
+        step("coupons", started);
+    }
+
+    private static void measure(Postgres postgres, int runs) {
+        Vertx vertx = Vertx.vertx();
+        String[] hostDb = postgres.reactiveUrl().substring("postgresql://".length()).split("[:/]");
+        Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
+                .connectingTo(new PgConnectOptions().setHost(hostDb[0]).setPort(Integer.parseInt(hostDb[1]))
+                        .setDatabase(hostDb[2]).setUser(Postgres.USER).setPassword(Postgres.PASSWORD))
+                .using(vertx).build();
+        StatsService stats = new StatsService(new FunnelStore(pool));
+        Instant end = START.plus(Duration.ofDays(365));
+        ZoneId utc = ZoneId.of("UTC");
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        Map<String, Supplier<Uni<?>>> queries = new LinkedHashMap<>();
+        if (Boolean.getBoolean("bench.stats.year")) {
+            // a year of the whole account: see BENCHMARKS.md (its first run ended with PostgreSQL OOM-killed)
+            queries.put("funnel year, account, groupBy=campaign",
+                    () -> stats.funnel(new FunnelQuery(START, end, utc, GroupBy.CAMPAIGN, null, null, null, ACCOUNT)));
+            queries.put("funnel year, account, groupBy=link",
+                    () -> stats.funnel(new FunnelQuery(START, end, utc, GroupBy.LINK, null, null, null, ACCOUNT)));
+            queries.put("funnel year, account, groupBy=day tz=Europe/Berlin",
+                    () -> stats.funnel(new FunnelQuery(START, end, berlin, GroupBy.DAY, null, null, null, ACCOUNT)));
+        }
+        queries.put("funnel 30 days, one campaign, groupBy=day",
+                () -> stats.funnel(new FunnelQuery(end.minus(Duration.ofDays(30)), end, utc, GroupBy.DAY, "bench-c7", null,
+                        null, ACCOUNT)));
+        queries.put("funnel 30 days, account, groupBy=campaign",
+                () -> stats.funnel(new FunnelQuery(end.minus(Duration.ofDays(30)), end, utc, GroupBy.CAMPAIGN, null, null,
+                        null, ACCOUNT)));
+        queries.put("funnel 30 days, one link, groupBy=link",
+                () -> stats.funnel(new FunnelQuery(end.minus(Duration.ofDays(30)), end, utc, GroupBy.LINK, null, null,
+                        "bl17", null)));
+        queries.put("top-refs year, account, 20",
+                () -> stats.topRefs(new TopRefsQuery(START, end, ACCOUNT, null, null, null, 20)));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-52s %5s %9s %9s %9s %9s%n", "query", "runs", "min ms", "p50 ms", "p95 ms",
+                "max ms");
+        for (Map.Entry<String, Supplier<Uni<?>>> q : queries.entrySet()) {
+            q.getValue().get().await().atMost(Duration.ofMinutes(30)); // warm-up
+            double[] millis = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                q.getValue().get().await().atMost(Duration.ofMinutes(30));
+                millis[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(millis);
+            System.out.printf(Locale.ROOT, "%-52s %5d %9.1f %9.1f %9.1f %9.1f%n", q.getKey(), runs, millis[0],
+                    percentile(millis, 0.50), percentile(millis, 0.95), millis[runs - 1]);
+        }
+        pool.close().await().indefinitely();
+        vertx.close().await().indefinitely();
+    }
+
+    /** Nearest rank on sorted values. */
+    static double percentile(double[] sorted, double p) {
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static void step(String what, long started) {
+        System.out.printf(Locale.ROOT, "seed: %s done after %.0f s%n", what, (System.nanoTime() - started) / 1e9);
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String text(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
