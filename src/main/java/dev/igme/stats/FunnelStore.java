@@ -1,0 +1,185 @@
+package dev.igme.stats;
+
+import static dev.igme.platform.Sql.instant;
+import static dev.igme.platform.Sql.utc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.igme.attribution.Scenario;
+import dev.igme.reply.outbox.ReplyStatus;
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.arc.WithCaching;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Reads the funnel from the rows the other features own and keep idempotent: {@code link},
+ * {@code campaign}, {@code link_click} (one row per click id), {@code attribution} (one per
+ * referral item), {@code reply} (at most one per attribution) and {@code coupon} (issued once).
+ * Nothing here writes; it never counts events.
+ */
+@ApplicationScoped
+public class FunnelStore {
+
+    /** One link in the query's scope. */
+    public record ScopeLink(String id, String campaign, String channel, String label) {
+    }
+
+    /** Clicks of one group. */
+    public record ClickCounts(String key, long clicks, long botClicks) {
+    }
+
+    /** Attributions, their replies and coupons of one group; {@code replies} by status name. */
+    public record ConversationCounts(String key, long conversations, FunnelRow.Scenarios scenarios, long newThreads,
+            long referralsFromClicks, Map<String, Long> replies, long couponsIssued,
+            FunnelRow.Percentiles clickToReferral, FunnelRow.Percentiles referralToReply, long boundIdentities) {
+    }
+
+    // $1 campaign, $2 channel (lower case, as in JSON; link.channel holds the enum name), $3 link, $4 account
+    private static final String SCOPE = """
+            SELECT l.id, l.campaign_id, l.channel, l.label FROM link l JOIN campaign c ON c.id = l.campaign_id
+            WHERE ($1::text IS NULL OR l.campaign_id = $1) AND ($2::text IS NULL OR l.channel = upper($2))
+              AND ($3::text IS NULL OR l.id = $3) AND ($4::text IS NULL OR c.ig_account_id = $4)""";
+
+    private final InjectableInstance<Pool> pool;
+
+    public FunnelStore(@WithCaching InjectableInstance<Pool> pool) {
+        this.pool = pool;
+    }
+
+    /** The links the filters select, whether or not they had traffic. */
+    public Uni<List<ScopeLink>> scope(FunnelQuery q) {
+        return pool.get().preparedQuery(SCOPE + " ORDER BY l.campaign_id, l.channel, l.id").execute(filters(q))
+                .map(rows -> {
+                    List<ScopeLink> links = new ArrayList<>();
+                    rows.forEach(r -> links.add(new ScopeLink(r.getString("id"), r.getString("campaign_id"),
+                            r.getString("channel").toLowerCase(java.util.Locale.ROOT), r.getString("label"))));
+                    return links;
+                });
+    }
+
+    /** The group key of a row with time column {@code at}, link scope alias {@code s}; $7 is the zone. */
+    private static String key(GroupBy groupBy, String at) {
+        return switch (groupBy) {
+            case CAMPAIGN -> "s.campaign_id";
+            case CHANNEL -> "lower(s.channel)";
+            case LINK -> "s.id";
+            case DAY -> "to_char(" + at + " AT TIME ZONE $7, 'YYYY-MM-DD')";
+        };
+    }
+
+    public Uni<List<ClickCounts>> clicks(FunnelQuery q) {
+        String key = key(q.groupBy(), "k.clicked_at");
+        String sql = "WITH s AS (" + SCOPE + ")\n"
+                + "SELECT " + key + " AS key, count(*) FILTER (WHERE NOT k.bot) AS clicks,"
+                + " count(*) FILTER (WHERE k.bot) AS bots\n"
+                + "FROM link_click k JOIN s ON s.id = k.link_id\n"
+                + "WHERE k.clicked_at >= $5 AND k.clicked_at < $6 " + noZone(q) + "GROUP BY 1";
+        return pool.get().preparedQuery(sql).execute(rangeAndZone(q)).map(rows -> {
+            List<ClickCounts> result = new ArrayList<>();
+            rows.forEach(r -> result.add(new ClickCounts(r.getString("key"), r.getLong("clicks"), r.getLong("bots"))));
+            return result;
+        });
+    }
+
+    public Uni<List<ConversationCounts>> conversations(FunnelQuery q) {
+        String key = key(q.groupBy(), "a.occurred_at");
+        Tuple params = rangeAndZone(q);
+        StringBuilder statuses = new StringBuilder();
+        for (ReplyStatus status : ReplyStatus.values()) {
+            params.addString(status.name());
+            statuses.append(", count(r.id) FILTER (WHERE r.status = $").append(params.size()).append(") AS \"")
+                    .append(status.name()).append('"');
+        }
+        params.addString(Scenario.ICEBREAKER_POSTBACK.name());
+        int icebreaker = params.size();
+        params.addString(Scenario.NEW_THREAD_MESSAGE.name());
+        int typed = params.size();
+        params.addString(Scenario.EXISTING_THREAD_REFERRAL.name());
+        int existing = params.size();
+        params.addString(ReplyStatus.SENT.name());
+        int sent = params.size();
+        String sql = "WITH s AS (" + SCOPE + ")\n"
+                + "SELECT " + key + " AS key, count(*) AS conversations,\n"
+                + " count(*) FILTER (WHERE a.scenario = $" + icebreaker + ") AS icebreaker,\n"
+                + " count(*) FILTER (WHERE a.scenario = $" + typed + ") AS typed,\n"
+                + " count(*) FILTER (WHERE a.scenario = $" + existing + ") AS existing,\n"
+                + " count(*) FILTER (WHERE a.new_thread) AS new_threads,\n"
+                + " count(k.click_id) AS from_clicks,\n"
+                + " coalesce(sum((SELECT count(*) FROM coupon c WHERE c.attribution_id = a.attribution_id)), 0) AS coupons,\n"
+                + " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.occurred_at - k.clicked_at)) AS c2r50,\n"
+                + " percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM a.occurred_at - k.clicked_at)) AS c2r95,\n"
+                + " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.sent_at - a.occurred_at))"
+                + " FILTER (WHERE r.status = $" + sent + ") AS r2r50,\n"
+                + " percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM r.sent_at - a.occurred_at))"
+                + " FILTER (WHERE r.status = $" + sent + ") AS r2r95,\n"
+                + " count(DISTINCT (a.ig_account_id, a.igsid)) FILTER (WHERE a.external_id IS NOT NULL) AS bound"
+                + statuses + "\n"
+                + "FROM attribution a JOIN s ON s.id = a.link_id\n"
+                + " LEFT JOIN link_click k ON k.click_id = a.click_id\n"
+                + " LEFT JOIN reply r ON r.attribution_id = a.attribution_id\n"
+                + "WHERE a.occurred_at >= $5 AND a.occurred_at < $6 " + noZone(q) + "GROUP BY 1";
+        return pool.get().preparedQuery(sql).execute(params).map(rows -> {
+            List<ConversationCounts> result = new ArrayList<>();
+            rows.forEach(r -> result.add(conversationCounts(r)));
+            return result;
+        });
+    }
+
+    private static ConversationCounts conversationCounts(Row r) {
+        Map<String, Long> replies = new java.util.LinkedHashMap<>();
+        for (ReplyStatus status : ReplyStatus.values()) {
+            replies.put(status.name(), r.getLong(status.name()));
+        }
+        return new ConversationCounts(r.getString("key"), r.getLong("conversations"),
+                new FunnelRow.Scenarios(r.getLong("icebreaker"), r.getLong("typed"), r.getLong("existing")),
+                r.getLong("new_threads"), r.getLong("from_clicks"), replies, r.getLong("coupons"),
+                new FunnelRow.Percentiles(r.getDouble("c2r50"), r.getDouble("c2r95")),
+                new FunnelRow.Percentiles(r.getDouble("r2r50"), r.getDouble("r2r95")), r.getLong("bound"));
+    }
+
+    /** Top refs: a link's refs together under the link's own ref, any other ref as typed. */
+    public Uni<List<TopRef>> topRefs(TopRefsQuery q) {
+        return pool.get().preparedQuery("""
+                SELECT COALESCE(l.ref, a.ref) AS ref, a.ref_status, a.link_id, max(a.campaign_id) AS campaign,
+                       lower(max(a.channel)) AS channel, count(*) AS conversations,
+                       count(DISTINCT (a.ig_account_id, a.igsid)) AS users,
+                       min(a.occurred_at) AS first_at, max(a.occurred_at) AS last_at
+                FROM attribution a LEFT JOIN link l ON l.id = a.link_id
+                WHERE a.ref IS NOT NULL AND a.occurred_at >= $1 AND a.occurred_at < $2
+                  AND ($3::text IS NULL OR a.ig_account_id = $3) AND ($4::text IS NULL OR a.campaign_id = $4)
+                  AND ($5::text IS NULL OR lower(a.channel) = lower($5)) AND ($6::text IS NULL OR a.link_id = $6)
+                GROUP BY COALESCE(l.ref, a.ref), a.ref_status, a.link_id
+                ORDER BY count(*) DESC, 1 LIMIT $7""")
+                .execute(Tuple.from(new Object[] {utc(q.from()), utc(q.to()), q.account(), q.campaign(), q.channel(),
+                        q.link(), q.limit()}))
+                .map(rows -> {
+                    List<TopRef> result = new ArrayList<>();
+                    rows.forEach(r -> result.add(new TopRef(r.getString("ref"), r.getString("ref_status"),
+                            r.getString("link_id"), r.getString("campaign"), r.getString("channel"),
+                            r.getLong("conversations"), r.getLong("users"), instant(r, "first_at"),
+                            instant(r, "last_at"))));
+                    return result;
+                });
+    }
+
+    private static Tuple filters(FunnelQuery q) {
+        return Tuple.from(new Object[] {q.campaign(), q.channel(), q.link(), q.account()});
+    }
+
+    /** $1..$4 filters, $5 from, $6 to, $7 the zone. */
+    private static Tuple rangeAndZone(FunnelQuery q) {
+        return filters(q).addOffsetDateTime(utc(q.from())).addOffsetDateTime(utc(q.to())).addString(q.zone().getId());
+    }
+
+    /** $7 is always sent; a query not grouping by day still names it so that its type is known. */
+    private static String noZone(FunnelQuery q) {
+        return q.groupBy() == GroupBy.DAY ? "" : "AND $7::text IS NOT NULL ";
+    }
+}
