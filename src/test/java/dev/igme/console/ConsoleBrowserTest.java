@@ -39,7 +39,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 public class ConsoleBrowserTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(120);
     /** A screenshot of a blank or failed page has a handful of colours; a rendered page has many more. */
     private static final int MIN_COLOURS = 24;
 
@@ -105,27 +105,40 @@ public class ConsoleBrowserTest {
             Webhook.postSigned(Deliveries.typedMessageReferral(user, System.currentTimeMillis(), "m-" + user, ref))
                     .then().statusCode(200);
 
-            driver.get(url("/console/campaigns/" + campaign + "/dashboard"));
+            // the attribution, with its refStatus, and the reply are on their pages
             await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                driver.navigate().refresh();
-                return "1".equals(driver.findElement(By.id("total-conversations")).getText())
-                        && "1".equals(driver.findElement(By.id("total-clicks")).getText())
-                        && "1".equals(driver.findElement(By.id("total-sent")).getText());
+                driver.get(url("/console/attributions"));
+                return !driver.findElements(By.xpath("//tr[td/code[text()='" + ref + "']]")).isEmpty();
             });
+            WebElement row = driver.findElement(By.xpath("//tr[td/code[text()='" + ref + "']]"));
+            assertTrue(row.getText().contains("VERIFIED"), row.getText());
+            assertTrue(row.getText().contains(campaign), row.getText());
+            shot(browser, "attributions");
+            await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                driver.get(url("/console/replies"));
+                return driver.findElement(By.id("replies")).getText().contains("Thanks for opening the jar!");
+            });
+            shot(browser, "replies");
+
+            // and the dashboard counts them, in its numbers and its charts
+            driver.get(url("/console/campaigns/" + campaign + "/dashboard"));
+            String[] seen = new String[1];
+            try {
+                await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                    driver.navigate().refresh();
+                    seen[0] = driver.findElement(By.id("totals")).getText().replace('\n', ' ');
+                    return "1".equals(driver.findElement(By.id("total-conversations")).getText())
+                            && "1".equals(driver.findElement(By.id("total-clicks")).getText())
+                            && "1".equals(driver.findElement(By.id("total-sent")).getText());
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("the dashboard did not count the click, conversation and reply: " + seen[0], e);
+            }
             await().atMost(WAIT).until(() -> chartSum(browser, "chart-clicks") == 1L);
             assertEquals(1L, chartSum(browser, "chart-conversations"));
             assertEquals(1L, chartSum(browser, "chart-replies"));
             shot(browser, "dashboard");
 
-            // the attribution and the reply are on their pages
-            driver.get(url("/console/attributions"));
-            WebElement row = driver.findElement(By.xpath("//tr[td/code[text()='" + ref + "']]"));
-            assertTrue(row.getText().contains("VERIFIED"), row.getText());
-            assertTrue(row.getText().contains(campaign), row.getText());
-            shot(browser, "attributions");
-            driver.get(url("/console/replies"));
-            assertTrue(driver.findElement(By.id("replies")).getText().contains("Thanks for opening the jar!"));
-            shot(browser, "replies");
             driver.get(url("/console/coupons"));
             shot(browser, "coupons");
         }
@@ -185,6 +198,9 @@ public class ConsoleBrowserTest {
                     "/console/replies", "/console/attributions", "/console/coupons")) {
                 browser.driver.get(url(page));
                 assertFalse(browser.scrollsSideways(), page + " scrolls sideways at 390 px");
+                assertEquals(List.of(), browser.js("return Array.from(document.querySelectorAll("
+                        + "'input:not([type=hidden]), select, textarea')).filter(function (e) { return e.labels.length === 0; })"
+                        + ".map(function (e) { return e.name; });"), page + " has form fields without a label");
                 assertTrue(browser.screenshot("390" + page.replace('/', '-')) > MIN_COLOURS / 2, page + " looks blank");
             }
         }
