@@ -5,7 +5,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,7 +67,7 @@ public class DashboardPage {
         int span = days == null ? DEFAULT_DAYS : Math.max(1, Math.min(MAX_DAYS, days));
         ZoneId zone;
         try {
-            zone = tz == null || tz.isBlank() ? ZoneOffset.UTC : ZoneId.of(tz.strip());
+            zone = ZoneId.of(tz == null || tz.isBlank() ? "UTC" : tz.strip());
         } catch (DateTimeException e) {
             return Uni.createFrom().item(Pages.message(Response.Status.BAD_REQUEST, "Unknown time zone",
                     "tz must be a time zone such as Europe/Berlin or UTC."));

@@ -62,7 +62,11 @@ public class RuleForm {
         List<Scenario> chosen = new ArrayList<>();
         if (scenarios != null) {
             for (String s : scenarios) {
-                chosen.add(Scenario.valueOf(s));
+                try {
+                    chosen.add(Scenario.valueOf(s));
+                } catch (IllegalArgumentException e) {
+                    throw new Refused("scenarios", "scenarios must be some of " + List.of(Scenario.values()));
+                }
             }
         }
         return new ReplyRule(id, name, match, chosen, list(accounts), number("priority", priority, Integer::valueOf),
@@ -89,7 +93,7 @@ public class RuleForm {
         try {
             return parse.apply(value.strip());
         } catch (NumberFormatException e) {
-            throw new NotANumber(field);
+            throw new Refused(field, field + " must be a whole number");
         }
     }
 
@@ -109,12 +113,12 @@ public class RuleForm {
         return value == null || value.isBlank();
     }
 
-    /** A number field holding something else. */
-    static final class NotANumber extends RuntimeException {
+    /** A field the form cannot even turn into a rule (a number that is not one, an unknown scenario). */
+    static final class Refused extends RuntimeException {
         final String field;
 
-        NotANumber(String field) {
-            super(field + " must be a whole number");
+        Refused(String field, String message) {
+            super(message);
             this.field = field;
         }
     }

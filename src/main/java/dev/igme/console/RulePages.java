@@ -109,7 +109,7 @@ public class RulePages {
         if (e instanceof RuleValidator.InvalidRule invalid) {
             return form(Response.Status.BAD_REQUEST, id, form.error(invalid.field(), e.getMessage(), FIELDS));
         }
-        if (e instanceof RuleForm.NotANumber number) {
+        if (e instanceof RuleForm.Refused number) {
             return form(Response.Status.BAD_REQUEST, id, form.error(number.field, e.getMessage(), FIELDS));
         }
         if (e instanceof ReplyRules.NameTaken) {
