@@ -43,6 +43,23 @@ public interface IgmeConfig {
     /** Campaigns, links, signed refs and the tracked redirect. */
     Links links();
 
+    /** The web console ({@code /console}). */
+    Console console();
+
+    interface Console {
+        /**
+         * Signs every console visitor in as a demo user with these roles ({@code igme-viewer},
+         * {@code igme-admin}) when no OpenID Connect issuer is configured: for the local run and the
+         * tests only. Unset (the default) and without an issuer, the console signs nobody in and
+         * answers 403 with how to configure sign-in.
+         */
+        Optional<List<String>> demoRoles();
+
+        /** The name the demo user is shown with. */
+        @WithDefault("demo@igme.local")
+        String demoUser();
+    }
+
     /** Schema migrations. */
     Database database();
 

@@ -35,6 +35,12 @@ public final class LocalStack {
     static final int KAFKA_PORT = 19092;
     static final int KAFKA_CONTROLLER_PORT = 19093;
     static final int POSTGRES_PORT = 15432;
+    /** The Send API stand-in; the dev profile's igme.graph.*-url point here. */
+    static final int SEND_API_PORT = 18090;
+    static final String SERVICE = "http://localhost:8080";
+    /** The dev profile's demo account (application.properties, %dev.igme.accounts). */
+    static final String DEMO_ACCOUNT = "17841400000000001";
+    static final String DEMO_USERNAME = "igme.demo.shop";
 
     private LocalStack() {
     }
@@ -60,19 +66,35 @@ public final class LocalStack {
         tail.setDaemon(true);
         tail.start();
 
-        writeApiToken(data.resolve("api-token"));
+        SendApiStandIn sendApi = new SendApiStandIn(SEND_API_PORT, DEMO_USERNAME, LocalStack::log).start();
+        log("Send API stand-in on http://localhost:" + SEND_API_PORT + ": every reply the service sends is printed here");
+
+        String token = writeApiToken(data.resolve("api-token"));
         Process service = startService(jar);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log("stopping");
+            long started = System.nanoTime();
+            log("stopping the service, Kafka and PostgreSQL");
             service.destroy();
             try {
                 service.waitFor();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            sendApi.close();
             kafka.close();
             postgres.close();
+            log("stopped everything in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
         }, "local-stack-shutdown"));
+        DemoSetup demo = new DemoSetup(SERVICE, token, LocalStack::log);
+        if (demo.awaitReady(service)) {
+            try {
+                demo.run(DEMO_ACCOUNT, data.resolve("demo-ref"));
+                log("ready. Console: " + SERVICE + "/console (signed in as the demo admin). README, \"Run it\":"
+                        + " send the sample delivery and watch for the 'Send API: reply to' line.");
+            } catch (IOException | RuntimeException e) {
+                log("could not set up the demo campaign: " + e.getMessage());
+            }
+        }
         int exit = service.waitFor();
         log("service exited with " + exit);
         System.exit(exit);
@@ -90,13 +112,14 @@ public final class LocalStack {
     }
 
     /** A bearer token for the read API, signed with the demo key the dev profile trusts. */
-    private static void writeApiToken(Path file) throws Exception {
+    private static String writeApiToken(Path file) throws Exception {
         String token = Jwt.issuer("https://igme.local/dev").upn("dev@igme.local")
                 .groups(Set.of("igme-viewer", "igme-admin")).expiresIn(Duration.ofDays(1))
                 .sign(KeyUtils.readPrivateKey("jwt/private.pem"));
         Files.writeString(file, token);
         log("API token (roles igme-viewer, igme-admin; valid 24 h) in " + file
                 + ": curl -H \"Authorization: Bearer $(cat " + file + ")\" http://localhost:8080/api/v1/attributions");
+        return token;
     }
 
     /** Prints one line per record on the service's topics, so a newcomer sees deliveries land. */

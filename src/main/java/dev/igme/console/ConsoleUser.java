@@ -1,0 +1,18 @@
+package dev.igme.console;
+
+import java.util.Set;
+
+/**
+ * Who is looking at the console, and what they may do: viewers see every page, admins also edit
+ * (the API's roles {@code igme-viewer} and {@code igme-admin}; an admin is a viewer too).
+ */
+public record ConsoleUser(String name, boolean admin, boolean viewer) {
+
+    public static final String VIEWER = "igme-viewer";
+    public static final String ADMIN = "igme-admin";
+
+    static ConsoleUser of(String name, Set<String> roles) {
+        boolean admin = roles.contains(ADMIN);
+        return new ConsoleUser(name, admin, admin || roles.contains(VIEWER));
+    }
+}
