@@ -18,6 +18,7 @@ import io.quarkus.arc.WithCaching;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -68,10 +69,15 @@ public class ConversationStore {
 
     /** The last inbound time of each of these conversations that has one; one query whatever their number. */
     public Uni<Map<ConversationKey, Instant>> lastInbound(Collection<ConversationKey> keys) {
+        return lastInbound(pool.get(), keys);
+    }
+
+    /** {@link #lastInbound(Collection)} through {@code client} (the pool, or a transaction's connection). */
+    public Uni<Map<ConversationKey, Instant>> lastInbound(SqlClient client, Collection<ConversationKey> keys) {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.get().preparedQuery("""
+        return client.preparedQuery("""
                 SELECT c.ig_account_id, c.igsid, c.last_inbound_at FROM conversation c
                 JOIN unnest($1::text[], $2::text[]) AS k(ig_account_id, igsid)
                   ON c.ig_account_id = k.ig_account_id AND c.igsid = k.igsid

@@ -92,6 +92,7 @@ class DeploymentFilesTest {
             "attributions-out", "normalizer",
             "dead-letters-out", "normalizer",
             "attributions-in", "replier",
+            "attribution-dead-letters-out", "replier",
             "links-out", "replier");
     /**
      * Kafka clients outside the messaging channels, by topic: the redirect's link directory on the

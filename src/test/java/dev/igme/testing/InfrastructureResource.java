@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.igme.attribution.NormalizerOutput;
 import dev.igme.link.directory.LinkPublisher;
 import dev.igme.link.redirect.ClickPublisher;
+import dev.igme.reply.outbox.ReplierDeadLetters;
 import dev.igme.webhook.RawDeliveryPublisher;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
@@ -28,6 +29,7 @@ public class InfrastructureResource implements QuarkusTestResourceLifecycleManag
             RawDeliveryPublisher.TOPIC, 3,
             NormalizerOutput.ATTRIBUTIONS_TOPIC, 3,
             NormalizerOutput.DEAD_LETTERS_TOPIC, 1,
+            ReplierDeadLetters.TOPIC, 1,
             LinkPublisher.TOPIC, 3,
             ClickPublisher.TOPIC, 3);
 

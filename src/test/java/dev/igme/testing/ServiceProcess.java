@@ -61,10 +61,13 @@ public final class ServiceProcess implements AutoCloseable {
         return config;
     }
 
-    /** Starts the service and waits until it reports ready. */
+    /**
+     * Starts the service and waits until it reports ready: up to {@code igme.test.service-start-timeout}
+     * (default 240 s; a shared machine under load has taken more than 90 s to start one).
+     */
     public ServiceProcess start(String... jvmOptions) throws IOException, InterruptedException {
         launch(jvmOptions);
-        awaitReady(Duration.ofSeconds(90));
+        awaitReady(Duration.parse(System.getProperty("igme.test.service-start-timeout", "PT240S")));
         return this;
     }
 

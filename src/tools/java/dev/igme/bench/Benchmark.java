@@ -227,6 +227,7 @@ public final class Benchmark {
         all.close();
         }
 
+        double normalizerRate = Double.NaN;
         // 3. Normalizer: drain a backlog of 200,000 referral items into PostgreSQL.
         if (phases.contains("normalizer")) {
         int records = Integer.getInteger("bench.norm.records", 4000);
@@ -248,12 +249,18 @@ public final class Benchmark {
             }
         }
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+        normalizerRate = expected / seconds;
         long[] normRss = memory(normalizer, target, "normalizer");
         rows.add(row("Normalizer, backlog of " + fmt(expected) + " items into PostgreSQL", fmt(expected / seconds) + " items/s",
                 String.format("goal >= 5,000; %.1f s", seconds)));
         rows.add(row("RSS, normalizer-only service draining that backlog", rss(normRss),
                 "goal <= 300 MiB; " + HEAP_BY_ROLES.get("normalizer")));
         normalizer.close();
+        }
+
+        // 4. Replier: drain a backlog of attribution events to the fake Send API (ReplierDrain).
+        if (phases.contains("replier")) {
+            replierDrain(kafka, postgres, graph, rules, target, normalizerRate, rows);
         }
 
         String table = table(rows);
@@ -263,6 +270,26 @@ public final class Benchmark {
         vertx.close();
         kafka.close();
         postgres.close();
+    }
+
+    private static void replierDrain(KafkaBroker kafka, Postgres postgres, HttpServer graph, Path rules, Path target,
+            double normalizerRate, List<String[]> rows) throws Exception {
+        int events = Integer.getInteger("bench.replier.events", 20000);
+        log("replier drain: " + events + " attribution events");
+        ReplierDrain.Result drain = ReplierDrain.run(kafka, postgres, LoadGenerator.ACCOUNT, events,
+                config(kafka, postgres, graph, rules, "replier"), config -> service(target, "replier", config),
+                service -> {
+                    try {
+                        return memory((ServiceProcess) service, target, "replier");
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        rows.add(row("Replier, backlog of " + fmt(events) + " attribution events to SENT", fmt(drain.rate()) + " replies/s",
+                String.format("goal >= normalizer drain (%s items/s, ratio %.2f); %.1f s", fmt(normalizerRate),
+                        drain.rate() / normalizerRate, drain.seconds())));
+        rows.add(row("RSS, replier-only service draining that backlog", rss(drain.rssKib()),
+                "goal <= 300 MiB; " + HEAP_BY_ROLES.get("replier")));
     }
 
     /** Links for the redirect phase, put on instagram.links as the API would publish them. */

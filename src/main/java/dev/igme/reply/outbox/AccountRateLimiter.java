@@ -26,6 +26,14 @@ public class AccountRateLimiter {
         return wait <= 0 ? go : go.onItem().delayIt().by(Duration.ofNanos(wait));
     }
 
+    /**
+     * Takes a token now and says how long its call must wait (zero: it may start at once), for a
+     * caller that decides by the wait, e.g. to hand a row straight to sending.
+     */
+    public Duration reserve(Account account) {
+        return Duration.ofNanos(Math.max(0, bucket(account).reserve(System.nanoTime())));
+    }
+
     /** Holds every call for this account back for {@code pause}. */
     public void backOff(Account account, Duration pause) {
         bucket(account).blockUntil(System.nanoTime() + pause.toNanos());

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Sends what the outbox holds: claims due PENDING rows, checks the window again (it may have
- * closed while the row waited), waits for the account's rate limit, calls the Send API, and
+ * closed while the row waited), moves the rows whose account's rate limit lets them go at once
+ * straight to SENDING in the claim's own statement (PENDING → SENDING → SENT: three writes per
+ * reply, counting its insert), holds the others CLAIMED until their turn, calls the Send API, and
  * records the outcome. Temporary and rate-limit errors are retried with capped exponential
  * backoff and jitter, never past the window's end; every other error is final.
  */
@@ -97,58 +100,102 @@ public class ReplyDispatcher {
     }
 
     private Uni<Void> drain() {
-        return outbox.claimDue(CLAIM_SIZE, clock.instant()).chain(due -> {
-            if (due.isEmpty()) {
+        Map<Long, Account> accountOf = new HashMap<>();
+        Map<Long, Long> startAt = new HashMap<>();
+        return outbox.claim(CLAIM_SIZE, clock.instant(), due -> triage(due, accountOf, startAt)).chain(verdicts -> {
+            if (verdicts.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            List<List<ReplyOutbox.Due>> groups = new ArrayList<>();
-            for (int i = 0; i < due.size(); i += CONCURRENCY) {
-                groups.add(due.subList(i, Math.min(due.size(), i + CONCURRENCY)));
+            List<ReplyOutbox.Due> now = new ArrayList<>();
+            List<ReplyOutbox.Due> later = new ArrayList<>();
+            for (ReplyOutbox.Verdict verdict : verdicts) {
+                if (verdict.status() == ReplyStatus.SENDING) {
+                    now.add(verdict.due());
+                } else if (verdict.status() == ReplyStatus.CLAIMED) {
+                    later.add(verdict.due());
+                }
             }
-            Uni<Void> sent = Multi.createFrom().iterable(groups).onItem().transformToUniAndConcatenate(this::sendGroup)
-                    .collect().last().replaceWithVoid();
-            return due.size() == CLAIM_SIZE ? sent.chain(this::drain) : sent;
+            Uni<Void> sentNow = sendAll(now, accountOf);
+            Uni<Void> sentLater = later.isEmpty() ? Uni.createFrom().voidItem()
+                    : Multi.createFrom().iterable(later)
+                            .onItem().transformToUni(reply -> afterWait(reply, accountOf.get(reply.id()), startAt.get(reply.id())))
+                            .merge(CLAIM_SIZE).collect().last().replaceWithVoid();
+            Uni<Void> sent = Uni.combine().all().unis(sentNow, sentLater).discardItems();
+            return verdicts.size() == CLAIM_SIZE ? sent.chain(this::drain) : sent;
         });
     }
 
     /**
-     * One group of claimed rows: checks, rate-limit waits (still CLAIMED, so a crash loses nothing),
-     * one statement marking the rest SENDING, the calls in parallel, one statement marking the sent.
+     * Decides, for each claimed row and inside the claim's transaction, where it goes: a final
+     * status when it may no longer be sent (the window may have closed while it waited), SENDING
+     * when its account's rate limit lets its call start at once, CLAIMED when the call has to wait
+     * (no call is made while CLAIMED, so a crash during the wait loses nothing: the row is handed
+     * back). Pure but for the rate limiter's reservations.
      */
-    private Uni<Void> sendGroup(List<ReplyOutbox.Due> group) {
-        List<Map.Entry<ReplyOutbox.Due, Account>> ready = Collections.synchronizedList(new ArrayList<>());
-        Uni<Void> checked = Multi.createFrom().iterable(group).onItem().transformToUni(reply -> check(reply, ready))
-                .merge(CONCURRENCY).collect().last().replaceWithVoid();
-        return checked.chain(() -> {
-            List<Map.Entry<ReplyOutbox.Due, Account>> checkedRows = List.copyOf(ready);
-            List<Map.Entry<Long, String>> sentRows = Collections.synchronizedList(new ArrayList<>());
-            return outbox.markSending(checkedRows.stream().map(Map.Entry::getKey).toList())
-                    .chain(held -> Multi.createFrom().iterable(checkedRows)
-                            .select().where(e -> held.contains(e.getKey().id()))
-                            .onItem().transformToUni(e -> send(e.getKey(), e.getValue(), sentRows))
-                            .merge(CONCURRENCY).collect().last())
-                    .chain(() -> outbox.markAllSent(sentRows, clock.instant()));
-        });
-    }
-
-    /**
-     * The decision's "still sendable?" check again (the window may have closed while the row
-     * waited), before and after the account's rate limit; a row that passes joins {@code ready}.
-     */
-    private Uni<Void> check(ReplyOutbox.Due reply, List<Map.Entry<ReplyOutbox.Due, Account>> ready) {
-        Optional<Account> account = accounts.find(reply.conversation().igAccountId());
-        MessagingWindow window = MessagingWindow.after(reply.lastInboundAt());
-        ReplyDecision.SkipReason before = unsendable(reply, account, window);
-        if (before != null) {
-            return outbox.markFinal(reply.id(), notSent(reply, before), reason(before, "before the reply could be sent"));
+    private List<ReplyOutbox.Verdict> triage(List<ReplyOutbox.Due> due, Map<Long, Account> accountOf,
+            Map<Long, Long> startAt) {
+        List<ReplyOutbox.Verdict> verdicts = new ArrayList<>(due.size());
+        for (ReplyOutbox.Due reply : due) {
+            Optional<Account> account = accounts.find(reply.conversation().igAccountId());
+            ReplyDecision.SkipReason skip = unsendable(reply, account, MessagingWindow.after(reply.lastInboundAt()));
+            if (skip != null) {
+                verdicts.add(new ReplyOutbox.Verdict(reply, notSent(reply, skip), reason(skip, "before the reply could be sent")));
+                continue;
+            }
+            Duration wait = limiter.reserve(account.get());
+            accountOf.put(reply.id(), account.get());
+            if (wait.isZero()) {
+                verdicts.add(new ReplyOutbox.Verdict(reply, ReplyStatus.SENDING, null));
+            } else {
+                startAt.put(reply.id(), System.nanoTime() + wait.toNanos());
+                verdicts.add(new ReplyOutbox.Verdict(reply, ReplyStatus.CLAIMED, null));
+            }
         }
-        return limiter.acquire(account.get()).chain(() -> {
-            ReplyDecision.SkipReason after = unsendable(reply, account, window);
+        return verdicts;
+    }
+
+    /** The calls of SENDING rows in parallel, then one statement marking the sent ones. */
+    private Uni<Void> sendAll(List<ReplyOutbox.Due> sending, Map<Long, Account> accountOf) {
+        if (sending.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Map.Entry<Long, String>> sentRows = Collections.synchronizedList(new ArrayList<>());
+        return Multi.createFrom().iterable(sending)
+                .onItem().transformToUni(reply -> send(reply, accountOf.get(reply.id()), sentRows))
+                .merge(CONCURRENCY).collect().last()
+                .chain(() -> recorded(() -> outbox.markAllSent(List.copyOf(sentRows), clock.instant())));
+    }
+
+    /**
+     * An outcome is written again until it is stored (the database may be restarting), for at
+     * most {@code sending-timeout}: the calls were made, and a row left SENDING past that would be
+     * marked FAILED_AMBIGUOUS anyway. The writes only move rows that are still SENDING or CLAIMED,
+     * so writing one twice changes nothing.
+     */
+    private Uni<Void> recorded(java.util.function.Supplier<Uni<? extends Void>> write) {
+        return Uni.createFrom().deferred(write)
+                .onFailure().invoke(e -> Log.warnf("Recording a reply's outcome failed, retrying: %s", e.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).withJitter(0.2)
+                .expireIn(config.sendingTimeout().toMillis());
+    }
+
+    /**
+     * A CLAIMED row after its rate-limit wait: checked again (the window may have closed while it
+     * waited), then moved to SENDING only if this claim still holds it (a row waited on past
+     * {@code sending-timeout} may have been handed back and claimed by another dispatcher), sent.
+     */
+    private Uni<Void> afterWait(ReplyOutbox.Due reply, Account account, long startAtNanos) {
+        Uni<Void> turn = Uni.createFrom().voidItem();
+        long wait = startAtNanos - System.nanoTime();
+        return (wait > 0 ? turn.onItem().delayIt().by(Duration.ofNanos(wait)) : turn).chain(() -> {
+            ReplyDecision.SkipReason after = unsendable(reply, Optional.of(account),
+                    MessagingWindow.after(reply.lastInboundAt()));
             if (after != null) {
                 return outbox.markFinal(reply.id(), notSent(reply, after), reason(after, "while waiting for the rate limit"));
             }
-            ready.add(Map.entry(reply, account.get()));
-            return Uni.createFrom().voidItem();
+            return outbox.markSending(List.of(reply)).chain(held -> held.contains(reply.id())
+                    ? sendAll(List.of(reply), Map.of(reply.id(), account))
+                    : Uni.createFrom().voidItem());
         });
     }
 
@@ -187,7 +234,11 @@ public class ReplyDispatcher {
                 sentRows.add(Map.entry(reply.id(), result.messageId()));
                 return Uni.createFrom().voidItem();
             }
-            return record(reply, account, window, result);
+            return recorded(() -> record(reply, account, window, result));
+        }).onFailure().recoverWithUni(e -> {
+            // the other rows of the group still get their outcome; this one stays SENDING and ends ambiguous
+            Log.errorf("The outcome of reply %d could not be recorded: %s", reply.id(), e.toString());
+            return Uni.createFrom().voidItem();
         });
     }
 

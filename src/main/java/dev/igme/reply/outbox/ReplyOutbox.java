@@ -73,10 +73,17 @@ public class ReplyOutbox {
     private static final String[] COUNTED_FOR_COOLDOWN = names(ReplyStatus.PENDING, ReplyStatus.CLAIMED,
             ReplyStatus.SENDING, ReplyStatus.SENT);
 
+    /**
+     * All of a batch's rows in one statement (one plan, one round trip, whatever the batch size);
+     * rows come out of {@code unnest} in array order, sorted by attribution id so that two
+     * repliers inserting overlapping batches take the unique index's locks in the same order.
+     */
     private static final String INSERT = """
             INSERT INTO reply (attribution_id, ig_account_id, igsid, ref, scenario, rule_id, rule_name, status, text,
                                quick_replies, next_attempt_at, window_expires_at, last_error, coupon_code)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
+                                 $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::text[],
+                                 $14::text[])
             ON CONFLICT (attribution_id) DO NOTHING
             RETURNING attribution_id, status""";
 
@@ -153,16 +160,24 @@ public class ReplyOutbox {
         if (replies.isEmpty()) {
             return Uni.createFrom().item(new Inserted(Set.of(), List.of()));
         }
-        List<Tuple> rows = replies.stream().sorted(Comparator.comparing(r -> r.event().attributionId()))
+        List<Object[]> rows = replies.stream().sorted(Comparator.comparing(r -> r.event().attributionId()))
                 .map(r -> row(r, now)).toList();
-        return client.preparedQuery(INSERT).executeBatch(rows).map(result -> {
+        Object[][] columns = {new String[rows.size()], new String[rows.size()], new String[rows.size()],
+                new String[rows.size()], new String[rows.size()], new Long[rows.size()], new String[rows.size()],
+                new String[rows.size()], new String[rows.size()], new String[rows.size()],
+                new java.time.OffsetDateTime[rows.size()], new java.time.OffsetDateTime[rows.size()],
+                new String[rows.size()], new String[rows.size()]};
+        for (int i = 0; i < rows.size(); i++) {
+            for (int c = 0; c < columns.length; c++) {
+                columns[c][i] = rows.get(i)[c];
+            }
+        }
+        return client.preparedQuery(INSERT).execute(Tuple.from(columns)).map(result -> {
             Set<String> ids = new HashSet<>();
             List<ReplyStatus> statuses = new ArrayList<>();
-            for (var batch = result; batch != null; batch = batch.next()) {
-                for (Row row : batch) {
-                    ids.add(row.getString("attribution_id"));
-                    statuses.add(ReplyStatus.valueOf(row.getString("status")));
-                }
+            for (Row row : result) {
+                ids.add(row.getString("attribution_id"));
+                statuses.add(ReplyStatus.valueOf(row.getString("status")));
             }
             return new Inserted(ids, statuses);
         });
@@ -181,10 +196,10 @@ public class ReplyOutbox {
         return pending;
     }
 
-    private Tuple row(NewReply reply, Instant now) {
+    private Object[] row(NewReply reply, Instant now) {
         AttributionEvent e = reply.event();
         boolean pending = reply.status() == ReplyStatus.PENDING;
-        return Tuple.from(new Object[] {e.attributionId(), e.igAccountId(), e.igsid(), e.ref(),
+        return (new Object[] {e.attributionId(), e.igAccountId(), e.igsid(), e.ref(),
                 e.scenario().name(), reply.rule() == null ? null : reply.rule().id(),
                 reply.rule() == null ? null : reply.rule().name(), reply.status().name(), reply.text(),
                 reply.quickReplies() == null ? null : Json.write(mapper, reply.quickReplies()),
@@ -197,29 +212,63 @@ public class ReplyOutbox {
     }
 
     /**
-     * Marks up to {@code limit} due PENDING rows CLAIMED (one more attempt) and returns them with
-     * their conversations' last inbound time, read after the claim.
+     * What the dispatcher made of a claimed row: {@code SENDING} (its call may start at once),
+     * {@code CLAIMED} (it waits for the account's rate limit first), or a final status with its
+     * reason ({@code error}) when it may no longer be sent.
      */
-    public Uni<List<Due>> claimDue(int limit, Instant now) {
-        return pool.get().preparedQuery("""
-                UPDATE reply r SET status = $3, attempts = r.attempts + 1, updated_at = now()
-                FROM (SELECT id FROM reply WHERE status = '%s' AND next_attempt_at <= $2
-                      ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
-                WHERE r.id = due.id
-                RETURNING r.id, r.attribution_id, r.ig_account_id, r.igsid, r.text, r.quick_replies, r.attempts,
-                    (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = r.ig_account_id) AS paused"""
+    public record Verdict(Due due, ReplyStatus status, String error) {
+    }
+
+    /**
+     * Claims up to {@code limit} due PENDING rows in one transaction and moves each, in one
+     * statement, to the status {@code triage} gives it (one more attempt each): one write per row
+     * where a claim followed by "sending" took two. The rows are locked ({@code FOR UPDATE SKIP
+     * LOCKED}) from the read to the commit, so another dispatcher neither sees nor takes them; a
+     * row only ever leaves PENDING through the instance that holds that lock. {@code triage} runs
+     * inside the transaction and must not do I/O.
+     *
+     * @return the verdicts, once committed: the SENDING rows are the caller's to send
+     */
+    public Uni<List<Verdict>> claim(int limit, Instant now, Function<List<Due>, List<Verdict>> triage) {
+        return pool.get().withTransaction(tx -> tx.preparedQuery("""
+                SELECT r.id, r.attribution_id, r.ig_account_id, r.igsid, r.text, r.quick_replies, r.attempts + 1 AS attempts,
+                    (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = r.ig_account_id) AS paused
+                FROM reply r WHERE r.status = '%s' AND r.next_attempt_at <= $2
+                ORDER BY r.next_attempt_at LIMIT $1 FOR UPDATE OF r SKIP LOCKED"""
                 .formatted(ReplyStatus.PENDING.name()))
-                .execute(Tuple.of(limit, utc(now), ReplyStatus.CLAIMED.name()))
-                .map(rows -> {
-                    List<Due> due = new ArrayList<>(rows.size());
-                    rows.forEach(row -> due.add(new Due(row.getLong("id"), row.getString("attribution_id"),
-                            new ConversationKey(row.getString("ig_account_id"), row.getString("igsid")),
-                            row.getString("text"), quickReplies(row), row.getInteger("attempts"), null,
-                            row.getString("paused"))));
-                    return due;
-                })
-                .chain(due -> conversations.lastInbound(due.stream().map(Due::conversation).toList())
-                        .map(last -> due.stream().map(d -> d.withLastInbound(last.get(d.conversation()))).toList()));
+                .execute(Tuple.of(limit, utc(now)))
+                .map(this::due)
+                .chain(due -> conversations.lastInbound(tx, due.stream().map(Due::conversation).toList())
+                        .map(last -> due.stream().map(d -> d.withLastInbound(last.get(d.conversation()))).toList()))
+                .chain(due -> {
+                    if (due.isEmpty()) {
+                        return Uni.createFrom().item(List.<Verdict>of());
+                    }
+                    List<Verdict> verdicts = triage.apply(due);
+                    return tx.preparedQuery("""
+                            UPDATE reply r SET status = v.status, attempts = r.attempts + 1,
+                                last_error = coalesce(v.error, r.last_error),
+                                next_attempt_at = CASE WHEN v.status IN ($4, $5) THEN r.next_attempt_at END,
+                                updated_at = now()
+                            FROM unnest($1::bigint[], $2::text[], $3::text[]) AS v(id, status, error)
+                            WHERE r.id = v.id""")
+                            .execute(Tuple.of(verdicts.stream().map(v -> v.due().id()).toArray(Long[]::new),
+                                    verdicts.stream().map(v -> v.status().name()).toArray(String[]::new),
+                                    verdicts.stream().map(Verdict::error).toArray(String[]::new),
+                                    ReplyStatus.SENDING.name(), ReplyStatus.CLAIMED.name()))
+                            .replaceWith(verdicts);
+                }))
+                .invoke(verdicts -> verdicts.stream().filter(v -> v.status().isFinal())
+                        .forEach(v -> countFinal(v.status(), 1)));
+    }
+
+    private List<Due> due(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
+        List<Due> due = new ArrayList<>(rows.size());
+        rows.forEach(row -> due.add(new Due(row.getLong("id"), row.getString("attribution_id"),
+                new ConversationKey(row.getString("ig_account_id"), row.getString("igsid")),
+                row.getString("text"), quickReplies(row), row.getInteger("attempts"), null,
+                row.getString("paused"))));
+        return due;
     }
 
     /**
@@ -249,15 +298,18 @@ public class ReplyOutbox {
                 });
     }
 
-    /** Marks many rows SENT in one pipelined batch: the dispatcher's hot path. */
+    /** Marks many SENDING rows SENT in one statement: the dispatcher's hot path. */
     public Uni<Void> markAllSent(List<Map.Entry<Long, String>> sent, Instant now) {
         if (sent.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.get().preparedQuery("UPDATE reply SET status = $4, message_id = $2, sent_at = $3, last_error = NULL,"
-                + " updated_at = now() WHERE id = $1 AND status = $5")
-                .executeBatch(sent.stream().map(e -> Tuple.of(e.getKey(), e.getValue(), utc(now),
-                        ReplyStatus.SENT.name(), ReplyStatus.SENDING.name())).toList())
+        return pool.get().preparedQuery("""
+                UPDATE reply r SET status = $4, message_id = s.message_id, sent_at = $3, last_error = NULL, updated_at = now()
+                FROM unnest($1::bigint[], $2::text[]) AS s(id, message_id)
+                WHERE r.id = s.id AND r.status = $5""")
+                .execute(Tuple.of(sent.stream().map(Map.Entry::getKey).toArray(Long[]::new),
+                        sent.stream().map(Map.Entry::getValue).toArray(String[]::new), utc(now),
+                        ReplyStatus.SENT.name(), ReplyStatus.SENDING.name()))
                 .invoke(() -> countFinal(ReplyStatus.SENT, sent.size()))
                 .replaceWithVoid();
     }
@@ -286,7 +338,12 @@ public class ReplyOutbox {
         Uni<Void> handBack = update("""
                 UPDATE reply SET status = $2, updated_at = now()
                 WHERE status = $3 AND updated_at < now() - make_interval(secs => $1)""",
-                Tuple.of(seconds, ReplyStatus.PENDING.name(), ReplyStatus.CLAIMED.name()));
+                Tuple.of(seconds, ReplyStatus.PENDING.name(), ReplyStatus.CLAIMED.name()), n -> {
+                    if (n > 0) {
+                        io.quarkus.logging.Log.infof("%d claimed reply(s) waited past sending-timeout without a call:"
+                                + " handed back to PENDING", n);
+                    }
+                });
         return handBack.chain(() -> pool.get().preparedQuery("""
                 UPDATE reply SET status = $2, updated_at = now(), next_attempt_at = NULL,
                     last_error = 'left SENDING by an instance that stopped mid-call; Meta may have delivered it, so it is not sent again'
@@ -332,6 +389,11 @@ public class ReplyOutbox {
 
     private Uni<Void> update(String sql, Tuple params) {
         return pool.get().preparedQuery(sql).execute(params).replaceWithVoid();
+    }
+
+    private Uni<Void> update(String sql, Tuple params, java.util.function.IntConsumer rowCount) {
+        return pool.get().preparedQuery(sql).execute(params).invoke(rows -> rowCount.accept(rows.rowCount()))
+                .replaceWithVoid();
     }
 
     private List<QuickReply> quickReplies(Row row) {

@@ -38,7 +38,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * Consumes {@code instagram.attributions} in batches and records, for every attribution, what the
  * reply decision was: a PENDING row for the outbox to send (with its coupon code when the rule's text
  * has {coupon}), or SKIPPED_&lt;reason&gt;. The offsets
- * are committed after the rows are stored; a repeated event finds its row and changes nothing.
+ * are committed after the rows are stored; a repeated event finds its row and changes nothing. A
+ * record that is not an attribution event of schema version 1 goes to
+ * {@code instagram.attributions.dlq} with its reason ({@link ReplierDeadLetters}), and the batch's
+ * good events are decided as usual.
  */
 @ApplicationScoped
 public class ReplyProcessor {
@@ -53,11 +56,14 @@ public class ReplyProcessor {
     private final CouponStore couponStore;
     private final CouponMetrics coupons;
     private final ObjectMapper mapper;
+    private final ReplierDeadLetters deadLetters;
     private final Clock clock;
     private final Duration margin;
 
     public ReplyProcessor(ReplyRules rules, Accounts accounts, ReplyOutbox outbox, ReplyDispatcher dispatcher,
-            CouponStore couponStore, CouponMetrics coupons, ObjectMapper mapper, Clock clock, IgmeConfig config) {
+            CouponStore couponStore, CouponMetrics coupons, ObjectMapper mapper, ReplierDeadLetters deadLetters, Clock clock,
+            IgmeConfig config) {
+        this.deadLetters = deadLetters;
         this.couponStore = couponStore;
         this.coupons = coupons;
         this.rules = rules;
@@ -72,19 +78,29 @@ public class ReplyProcessor {
     @Incoming(CHANNEL)
     public Uni<Void> consume(List<String> batch) {
         List<AttributionEvent> events = new ArrayList<>(batch.size());
+        List<ReplierDeadLetters.Letter> letters = new ArrayList<>();
         for (String json : batch) {
             try {
-                events.add(mapper.readValue(json, AttributionEvent.class));
+                AttributionEvent event = mapper.readValue(json, AttributionEvent.class);
+                if (event == null) {
+                    letters.add(new ReplierDeadLetters.Letter(json, "not an attribution event: the record is empty or null"));
+                } else if (event.schemaVersion() != AttributionEvent.SCHEMA_VERSION) {
+                    letters.add(new ReplierDeadLetters.Letter(json, "schemaVersion " + event.schemaVersion()
+                            + " is not one this replier reads (" + AttributionEvent.SCHEMA_VERSION + ")"));
+                } else {
+                    events.add(event);
+                }
             } catch (JsonProcessingException e) {
-                Log.errorf("Skipping a record on instagram.attributions that is not an attribution event: %s",
-                        e.getOriginalMessage());
+                letters.add(new ReplierDeadLetters.Letter(json, "not an attribution event: " + e.getOriginalMessage()));
             }
         }
+        Uni<Void> dead = letters.isEmpty() ? Uni.createFrom().voidItem()
+                : BatchRetry.untilDone(() -> deadLetters.send(letters), letters.size() + " dead letters of the replier");
         if (events.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return dead;
         }
-        return BatchRetry.untilDone(() -> decideAndRecord(events),
-                "Reply decisions for " + events.size() + " attributions");
+        return dead.chain(() -> BatchRetry.untilDone(() -> decideAndRecord(events),
+                "Reply decisions for " + events.size() + " attributions"));
     }
 
     /** A decision to send with a rule whose text has {coupon}: it waits for its code. */

@@ -4,7 +4,8 @@ import dev.igme.graph.GraphError;
 
 /**
  * Where a reply row stands (column {@code reply.status}, the API's {@code status}, the
- * {@code igme_replies_total} tag). {@code PENDING → CLAIMED → SENDING → SENT} while it is sent;
+ * {@code igme_replies_total} tag). {@code PENDING → SENDING → SENT} while it is sent, with
+ * {@code CLAIMED} between the first two only when its account's rate limit makes it wait;
  * {@code SKIPPED_<reason>}: no Send API call was made for it; {@code FAILED_<reason>}: calls were
  * made and none succeeded (or the first may have: {@code FAILED_AMBIGUOUS}).
  */

@@ -1,0 +1,143 @@
+package dev.igme.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.flywaydb.core.Flyway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.igme.attribution.AttributionEvent;
+import dev.igme.attribution.Scenario;
+import dev.igme.attribution.SourceCategory;
+import dev.igme.testing.KafkaBroker;
+import dev.igme.testing.Postgres;
+
+/**
+ * The replier alone: a backlog of attribution events (each matching the benchmark's rule, each
+ * with an open window) is on the topic before a replier-only service starts; the rate is events
+ * until every one of them has its reply SENT at the fake Send API, from the service's start (as
+ * the normalizer phase measures). Its own topic, like the normalizer phase's, so that events of
+ * the end-to-end phase are not part of this backlog.
+ */
+final class ReplierDrain {
+
+    static final String TOPIC = "bench.replier.attributions";
+    /** Matches the benchmark's rule ({@code bench-e2e-} prefix). */
+    private static final String REF_PREFIX = "bench-e2e-drain-";
+
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    /** What the phase measured. */
+    record Result(long events, double seconds, long[] rssKib) {
+
+        double rate() {
+            return events / seconds;
+        }
+    }
+
+    /** A started service with these properties; closed by the caller. */
+    interface Starter {
+        AutoCloseable start(Map<String, String> config) throws Exception;
+    }
+
+    private ReplierDrain() {
+    }
+
+    /**
+     * @param config the service's properties for roles=replier; this phase points its consumer at its own topic
+     * @param memory RSS (now, peak) of the started service, read right after the drain
+     */
+    static Result run(KafkaBroker kafka, Postgres postgres, String account, int events, Map<String, String> config,
+            Starter starter, Function<AutoCloseable, long[]> memory) throws Exception {
+        kafka.createTopics(Map.of(TOPIC, 3));
+        String jdbc = "jdbc:" + postgres.reactiveUrl();
+        // the schema, so the conversations can be opened before the replier starts
+        Flyway.configure().dataSource(jdbc, Postgres.USER, Postgres.PASSWORD).locations("classpath:db/migration")
+                .load().migrate();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Instant now = Instant.now();
+        try (Connection db = DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD)) {
+            openWindows(db, account, run, events, now);
+            produce(kafka.bootstrapServers(), account, run, events, now);
+            config.put("mp.messaging.incoming.attributions-in.topic", TOPIC);
+            config.put("mp.messaging.incoming.attributions-in.group.id", "bench-replier-drain-" + run);
+            config.put("mp.messaging.incoming.attributions-in.auto.offset.reset", "earliest");
+            // Meta's budget is not what is measured here
+            config.put("igme.accounts.\"" + account + "\".rate-limit", "1000000");
+            Instant start = Instant.now();
+            try (AutoCloseable service = starter.start(config)) {
+                long sent = 0;
+                while ((sent = sent(db, run)) < events) {
+                    if (Duration.between(start, Instant.now()).toMinutes() > 10) {
+                        throw new IllegalStateException("the replier sent " + sent + " of " + events + " replies in 10 minutes");
+                    }
+                    Thread.sleep(100);
+                }
+                double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+                return new Result(events, seconds, memory.apply(service));
+            }
+        }
+    }
+
+    private static void openWindows(Connection db, String account, String run, int events, Instant now) throws Exception {
+        try (PreparedStatement insert = db.prepareStatement("INSERT INTO conversation (ig_account_id, igsid, last_inbound_at)"
+                + " VALUES (?, ?, ?) ON CONFLICT (ig_account_id, igsid) DO UPDATE SET last_inbound_at = EXCLUDED.last_inbound_at")) {
+            for (int i = 0; i < events; i++) {
+                insert.setString(1, account);
+                insert.setString(2, user(run, i));
+                insert.setTimestamp(3, Timestamp.from(now));
+                insert.addBatch();
+                if (i % 1000 == 999) {
+                    insert.executeBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void produce(String bootstrap, String account, String run, int events, Instant now) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < events; i++) {
+                AttributionEvent event = new AttributionEvent(AttributionEvent.SCHEMA_VERSION, "drain-" + run + "-" + i,
+                        Scenario.EXISTING_THREAD_REFERRAL, false, account, user(run, i), REF_PREFIX + run + "-" + i, true,
+                        "SHORTLINK", SourceCategory.SHORTLINK, "OPEN_THREAD", null, null, null, null, null, null,
+                        now.minusSeconds(1), now, "bench-drain-" + i, false, false, null, null, null, null, null, null);
+                producer.send(new ProducerRecord<>(TOPIC, event.key(), JSON.writeValueAsString(event)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Distinct users, so that no rule cooldown or once-per-conversation limit applies. */
+    private static String user(String run, int i) {
+        return "drain-" + run + "-" + i;
+    }
+
+    private static long sent(Connection db, String run) throws Exception {
+        try (PreparedStatement count = db.prepareStatement(
+                "SELECT count(*) FROM reply WHERE attribution_id LIKE ? AND status = 'SENT'")) {
+            count.setString(1, "drain-" + run + "-%");
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+}
