@@ -117,6 +117,7 @@ public final class Benchmark {
                 .redirectErrorStream(true).redirectOutput(target.resolve("bench-baseline.log").toFile()).start();
         ServiceProcess ingress = service(target, "ingress", config(kafka, postgres, graph, rules, "ingress"));
         Thread.sleep(3000);
+        awaitBaseline(baseline, target);
         log("warming up");
         load.closedLoop(basePort, 32, Duration.ofSeconds(8), () -> load.mixed("bench-load-"));
         load.closedLoop(port(ingress), 32, Duration.ofSeconds(8), () -> load.mixed("bench-load-"));
@@ -285,6 +286,18 @@ public final class Benchmark {
         watcher.interrupt();
         all.close();
         return capacity;
+    }
+
+    /** Waits until the baseline says it listens; a baseline that died would make every ratio meaningless. */
+    private static void awaitBaseline(Process baseline, Path target) throws IOException, InterruptedException {
+        Path log = target.resolve("bench-baseline.log");
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (!new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1).contains("baseline listening")) {
+            if (!baseline.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("the baseline did not start; see " + log);
+            }
+            Thread.sleep(200);
+        }
     }
 
     /** The capacity as a ratio to the normalizer-only drain of the same run (issue 16: goal >= 0.5). */
