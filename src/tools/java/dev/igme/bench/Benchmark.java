@@ -78,6 +78,7 @@ public final class Benchmark {
         } catch (Exception | Error e) {
             // the broker, database and Vert.x threads would keep the JVM (and Maven) waiting forever
             e.printStackTrace();
+            printPartial();
             System.exit(1);
         }
         System.exit(0);
@@ -88,6 +89,7 @@ public final class Benchmark {
         Duration phase = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
         Set<String> phases = Set.of(System.getProperty("bench.phases", "ingress,e2e,normalizer").split(","));
         List<String[]> rows = new ArrayList<>();
+        partialRows = rows;
 
         KafkaBroker kafka = KafkaBroker.onFreePorts().start();
         Map<String, Integer> topics = new HashMap<>(InfrastructureResource.TOPICS);
@@ -311,6 +313,19 @@ public final class Benchmark {
                         + fmt(normalizerRate) + " items/s"));
     }
 
+    /** The rows so far, printed when a phase fails: on a shared machine a run may die late, and its figures still count. */
+    private static List<String[]> partialRows;
+
+    private static void printPartial() {
+        if (partialRows != null && !partialRows.isEmpty()) {
+            try {
+                System.out.println("[bench] the run failed; what it measured before:\n" + table(partialRows));
+            } catch (IOException | RuntimeException ignored) {
+                // nothing more to show
+            }
+        }
+    }
+
     /** Every goal of this run with its verdict, printed again below the table. */
     private static final List<String[]> GOALS = new ArrayList<>();
 
@@ -531,7 +546,9 @@ public final class Benchmark {
         out.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ")).append(", JVM ")
                 .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
-                .append(", ").append(Instant.now()).append("\n\n");
+                .append(", ").append(Instant.now())
+                // the machine is shared: how busy it was when the table was printed
+                .append(", load average ").append(Files.readString(Path.of("/proc/loadavg")).strip()).append("\n\n");
         out.append("| measure | result | notes |\n|---|---|---|\n");
         for (String[] row : rows) {
             out.append("| ").append(String.join(" | ", row)).append(" |\n");
