@@ -83,7 +83,8 @@ final class CapacityPhase {
     /**
      * Steps up through {@code rates} until one is not sustained.
      *
-     * @return every step tried, the last one the first that did not hold (unless all held)
+     * @return every step tried, the last one the first that did not hold (unless all held); when
+     *         the first rate did not hold, also up to three halvings of it
      */
     List<Step> stepUp(List<Double> rates, Duration each) throws InterruptedException {
         List<Step> tried = new ArrayList<>();
@@ -96,6 +97,17 @@ final class CapacityPhase {
             if (!step.sustained()) {
                 break;
             }
+        }
+        // A slow spell can make even the first rate too much: then halve it (after the backlog
+        // drained) a few times, so the run still reports a capacity instead of 0.
+        double lower = rates.get(0);
+        for (int halving = 0; halving < 3 && capacity(tried) == 0; halving++) {
+            lower /= 2;
+            awaitQuiet();
+            Step step = hold("bench-e2e-" + (long) lower + "-", lower, each);
+            tried.add(step);
+            Benchmark.log(String.format("capacity step %,.0f items/s (below the first rate): Send p99 %s -> %s", lower,
+                    ms(step.sendPercentile(99)), step.sustained() ? "held" : "not held"));
         }
         return tried;
     }
