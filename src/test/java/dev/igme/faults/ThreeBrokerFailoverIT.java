@@ -66,6 +66,9 @@ import dev.igme.webhook.WebhookRoute;
  * anything else; whatever it answered 200 is on the raw topic and normalised exactly once; and
  * the normalizer and the replier go on after the move.
  *
+ * <p>Shown failing without the replication: with the raw topic on the killed node alone, no
+ * partition gets a leader again and the test stops at "another in-sync replica leads".
+ *
  * <p>The senders do not retry a 503 here (Meta would): a retry is a new delivery id whose item
  * has the same attribution id, so counting rows by delivery id would no longer tell whether the
  * 200-answered delivery itself was normalised.
