@@ -46,9 +46,15 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static Map<String, String> configFor(KafkaBroker kafka, Postgres postgres, String appSecret, String account,
             String graphUrl, Path rulesFile) {
+        return configFor(kafka.bootstrapServers(), postgres, appSecret, account, graphUrl, rulesFile);
+    }
+
+    /** As above, for any broker or cluster ({@code bootstrapServers} may list several). */
+    public static Map<String, String> configFor(String bootstrapServers, Postgres postgres, String appSecret, String account,
+            String graphUrl, Path rulesFile) {
         Map<String, String> config = new java.util.HashMap<>();
         config.put("quarkus.http.port", String.valueOf(FreePort.any()));
-        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("kafka.bootstrap.servers", bootstrapServers);
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
         config.put("quarkus.datasource.username", Postgres.USER);
         config.put("quarkus.datasource.password", Postgres.PASSWORD);
