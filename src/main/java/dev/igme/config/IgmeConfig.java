@@ -181,6 +181,13 @@ public interface IgmeConfig {
         /** The range a stats query covers when {@code from} is not given: this long before {@code to}. */
         @WithDefault("30d")
         Duration defaultRange();
+
+        /**
+         * Longest a stats query may run in PostgreSQL ({@code statement_timeout}); past it the API
+         * answers 503 asking for a narrower range, and the database stops the work.
+         */
+        @WithDefault("20s")
+        Duration queryTimeout();
     }
 
     interface Graph {

@@ -3,22 +3,25 @@ package dev.igme.stats;
 import static dev.igme.platform.Sql.instant;
 import static dev.igme.platform.Sql.utc;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.igme.attribution.Scenario;
+import dev.igme.config.IgmeConfig;
 import dev.igme.reply.outbox.ReplyStatus;
 import io.quarkus.arc.InjectableInstance;
 import io.quarkus.arc.WithCaching;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -50,21 +53,50 @@ public class FunnelStore {
             WHERE ($1::text IS NULL OR l.campaign_id = $1) AND ($2::text IS NULL OR l.channel = upper($2))
               AND ($3::text IS NULL OR l.id = $3) AND ($4::text IS NULL OR c.ig_account_id = $4)""";
 
-    private final Supplier<Pool> pool;
+    /** SQLSTATE of a statement cancelled by {@code statement_timeout}. */
+    static final String QUERY_CANCELED = "57014";
 
-    @Inject
-    public FunnelStore(@WithCaching InjectableInstance<Pool> pool) {
-        this.pool = pool::get;
+    /** A stats query stopped by its time limit: the range or scope is too large to count in time. */
+    public static final class TooSlow extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooSlow(Duration limit) {
+            super("counting this range took longer than " + limit.toSeconds()
+                    + " s and was stopped; ask for a shorter range or a narrower scope (campaign, link)");
+        }
     }
 
-    /** Outside the application (the stats benchmark): on a pool of the caller's. */
-    public FunnelStore(Pool pool) {
+    private final Supplier<Pool> pool;
+    private final Duration timeout;
+
+    @Inject
+    public FunnelStore(@WithCaching InjectableInstance<Pool> pool, IgmeConfig config) {
+        this.pool = pool::get;
+        this.timeout = config.stats().queryTimeout();
+    }
+
+    /** Outside the application (the stats benchmark, tests): on a pool of the caller's. */
+    public FunnelStore(Pool pool, Duration timeout) {
         this.pool = () -> pool;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Runs one read under {@code statement_timeout}, so that a query over a huge range is stopped
+     * by PostgreSQL itself (a year of a large account once drove a backend out of memory) rather
+     * than left running after the client gave up.
+     */
+    Uni<RowSet<Row>> read(String sql, Tuple params) {
+        return pool.get().withTransaction(connection -> connection
+                .query("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis())).execute()
+                .chain(() -> connection.preparedQuery(sql).execute(params)))
+                .onFailure(f -> f instanceof PgException pg && QUERY_CANCELED.equals(pg.getSqlState()))
+                .transform(f -> new TooSlow(timeout));
     }
 
     /** The links the filters select, whether or not they had traffic. */
     public Uni<List<ScopeLink>> scope(FunnelQuery q) {
-        return pool.get().preparedQuery(SCOPE + " ORDER BY l.campaign_id, l.channel, l.id").execute(filters(q))
+        return read(SCOPE + " ORDER BY l.campaign_id, l.channel, l.id", filters(q))
                 .map(rows -> {
                     List<ScopeLink> links = new ArrayList<>();
                     rows.forEach(r -> links.add(new ScopeLink(r.getString("id"), r.getString("campaign_id"),
@@ -90,7 +122,7 @@ public class FunnelStore {
                 + " count(*) FILTER (WHERE k.bot) AS bots\n"
                 + "FROM link_click k JOIN s ON s.id = k.link_id\n"
                 + "WHERE k.clicked_at >= $5 AND k.clicked_at < $6 " + noZone(q) + "GROUP BY 1";
-        return pool.get().preparedQuery(sql).execute(rangeAndZone(q)).map(rows -> {
+        return read(sql, rangeAndZone(q)).map(rows -> {
             List<ClickCounts> result = new ArrayList<>();
             rows.forEach(r -> result.add(new ClickCounts(r.getString("key"), r.getLong("clicks"), r.getLong("bots"))));
             return result;
@@ -134,7 +166,7 @@ public class FunnelStore {
                 + " LEFT JOIN link_click k ON k.click_id = a.click_id\n"
                 + " LEFT JOIN reply r ON r.attribution_id = a.attribution_id\n"
                 + "WHERE a.occurred_at >= $5 AND a.occurred_at < $6 " + noZone(q) + "GROUP BY 1";
-        return pool.get().preparedQuery(sql).execute(params).map(rows -> {
+        return read(sql, params).map(rows -> {
             List<ConversationCounts> result = new ArrayList<>();
             rows.forEach(r -> result.add(conversationCounts(r)));
             return result;
@@ -155,7 +187,7 @@ public class FunnelStore {
 
     /** Top refs: a link's refs together under the link's own ref, any other ref as typed. */
     public Uni<List<TopRef>> topRefs(TopRefsQuery q) {
-        return pool.get().preparedQuery("""
+        return read("""
                 SELECT COALESCE(l.ref, a.ref) AS ref, a.ref_status, a.link_id, max(a.campaign_id) AS campaign,
                        lower(max(a.channel)) AS channel, count(*) AS conversations,
                        count(DISTINCT (a.ig_account_id, a.igsid)) AS users,
@@ -165,9 +197,8 @@ public class FunnelStore {
                   AND ($3::text IS NULL OR a.ig_account_id = $3) AND ($4::text IS NULL OR a.campaign_id = $4)
                   AND ($5::text IS NULL OR lower(a.channel) = lower($5)) AND ($6::text IS NULL OR a.link_id = $6)
                 GROUP BY COALESCE(l.ref, a.ref), a.ref_status, a.link_id
-                ORDER BY count(*) DESC, 1 LIMIT $7""")
-                .execute(Tuple.from(new Object[] {utc(q.from()), utc(q.to()), q.account(), q.campaign(), q.channel(),
-                        q.link(), q.limit()}))
+                ORDER BY count(*) DESC, 1 LIMIT $7""", Tuple.from(new Object[] {utc(q.from()), utc(q.to()), q.account(),
+                q.campaign(), q.channel(), q.link(), q.limit()}))
                 .map(rows -> {
                     List<TopRef> result = new ArrayList<>();
                     rows.forEach(r -> result.add(new TopRef(r.getString("ref"), r.getString("ref_status"),

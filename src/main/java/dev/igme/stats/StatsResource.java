@@ -85,4 +85,11 @@ public class StatsResource {
         return Response.ok(body, StatsCsv.TEXT_CSV + "; charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"").build();
     }
+
+    /** A query stopped by {@code igme.stats.query-timeout}: 503, asking for a narrower range. */
+    @org.jboss.resteasy.reactive.server.ServerExceptionMapper
+    public Response tooSlow(FunnelStore.TooSlow e) {
+        return ApiError.builder(Response.Status.SERVICE_UNAVAILABLE.getStatusCode(), new ApiError(e.getMessage(), "from"))
+                .header("Retry-After", "60").build();
+    }
 }

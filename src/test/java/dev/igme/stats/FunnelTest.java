@@ -63,6 +63,20 @@ public class FunnelTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @Test
+    void aStatsQueryPastItsTimeLimitIsStoppedByTheDatabaseAndSaysWhatToDo() {
+        FunnelStore store = new FunnelStore(pool, java.time.Duration.ofMillis(200));
+        Throwable failure = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
+                () -> store.read("SELECT pg_sleep(5)", io.vertx.mutiny.sqlclient.Tuple.tuple()).await()
+                        .atMost(java.time.Duration.ofSeconds(30)));
+        org.junit.jupiter.api.Assertions.assertInstanceOf(FunnelStore.TooSlow.class, failure, String.valueOf(failure));
+        org.junit.jupiter.api.Assertions.assertTrue(failure.getMessage().contains("shorter range"), failure.getMessage());
+        // the connection went back to the pool without the limit: the next read is not cut short
+        org.junit.jupiter.api.Assertions.assertEquals(1, new FunnelStore(pool, java.time.Duration.ofSeconds(30))
+                .read("SELECT pg_sleep(0.5)", io.vertx.mutiny.sqlclient.Tuple.tuple()).await()
+                .atMost(java.time.Duration.ofSeconds(30)).size());
+    }
+
     static RequestSpecification viewer() {
         return given().auth().oauth2(Tokens.viewer());
     }

@@ -142,7 +142,7 @@ public final class StatsBenchmark {
                 .connectingTo(new PgConnectOptions().setHost(hostDb[0]).setPort(Integer.parseInt(hostDb[1]))
                         .setDatabase(hostDb[2]).setUser(Postgres.USER).setPassword(Postgres.PASSWORD))
                 .using(vertx).build();
-        StatsService stats = new StatsService(new FunnelStore(pool));
+        StatsService stats = new StatsService(new FunnelStore(pool, java.time.Duration.ofMinutes(10)));
         Instant end = START.plus(Duration.ofDays(365));
         ZoneId utc = ZoneId.of("UTC");
         ZoneId berlin = ZoneId.of("Europe/Berlin");
