@@ -53,10 +53,12 @@ public class ReplyOutbox {
 
     /** A row claimed for sending, with the conversation's current clock. */
     public record Due(long id, String attributionId, ConversationKey conversation, String text,
-            List<QuickReply> quickReplies, int attempts, Instant lastInboundAt, String pausedTokenFingerprint) {
+            List<QuickReply> quickReplies, int attempts, Instant lastInboundAt, String pausedTokenFingerprint,
+            String deliveryId, String traceParent) {
 
         Due withLastInbound(Instant at) {
-            return new Due(id, attributionId, conversation, text, quickReplies, attempts, at, pausedTokenFingerprint);
+            return new Due(id, attributionId, conversation, text, quickReplies, attempts, at, pausedTokenFingerprint,
+                    deliveryId, traceParent);
         }
     }
 
@@ -75,8 +77,9 @@ public class ReplyOutbox {
 
     private static final String INSERT = """
             INSERT INTO reply (attribution_id, ig_account_id, igsid, ref, scenario, rule_id, rule_name, status, text,
-                               quick_replies, next_attempt_at, window_expires_at, last_error, coupon_code)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                               quick_replies, next_attempt_at, window_expires_at, last_error, coupon_code,
+                               delivery_id, trace_parent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             ON CONFLICT (attribution_id) DO NOTHING
             RETURNING attribution_id, status""";
 
@@ -150,11 +153,16 @@ public class ReplyOutbox {
      * once they are committed.
      */
     public Uni<Inserted> insertAll(SqlClient client, List<NewReply> replies, Instant now) {
+        return insertAll(client, replies, now, Map.of());
+    }
+
+    /** @param traceParents by attribution id, the trace a row's Send API call joins (empty when tracing is off) */
+    public Uni<Inserted> insertAll(SqlClient client, List<NewReply> replies, Instant now, Map<String, String> traceParents) {
         if (replies.isEmpty()) {
             return Uni.createFrom().item(new Inserted(Set.of(), List.of()));
         }
         List<Tuple> rows = replies.stream().sorted(Comparator.comparing(r -> r.event().attributionId()))
-                .map(r -> row(r, now)).toList();
+                .map(r -> row(r, now, traceParents.get(r.event().attributionId()))).toList();
         return client.preparedQuery(INSERT).executeBatch(rows).map(result -> {
             Set<String> ids = new HashSet<>();
             List<ReplyStatus> statuses = new ArrayList<>();
@@ -181,14 +189,15 @@ public class ReplyOutbox {
         return pending;
     }
 
-    private Tuple row(NewReply reply, Instant now) {
+    private Tuple row(NewReply reply, Instant now, String traceParent) {
         AttributionEvent e = reply.event();
         boolean pending = reply.status() == ReplyStatus.PENDING;
         return Tuple.from(new Object[] {e.attributionId(), e.igAccountId(), e.igsid(), e.ref(),
                 e.scenario().name(), reply.rule() == null ? null : reply.rule().id(),
                 reply.rule() == null ? null : reply.rule().name(), reply.status().name(), reply.text(),
                 reply.quickReplies() == null ? null : Json.write(mapper, reply.quickReplies()),
-                pending ? utc(now) : null, utc(reply.windowExpiresAt()), reply.error(), reply.couponCode()});
+                pending ? utc(now) : null, utc(reply.windowExpiresAt()), reply.error(), reply.couponCode(),
+                e.deliveryId(), pending ? traceParent : null});
     }
 
     /** Replies by final status. */
@@ -207,6 +216,7 @@ public class ReplyOutbox {
                       ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
                 WHERE r.id = due.id
                 RETURNING r.id, r.attribution_id, r.ig_account_id, r.igsid, r.text, r.quick_replies, r.attempts,
+                    r.delivery_id, r.trace_parent,
                     (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = r.ig_account_id) AS paused"""
                 .formatted(ReplyStatus.PENDING.name()))
                 .execute(Tuple.of(limit, utc(now), ReplyStatus.CLAIMED.name()))
@@ -215,7 +225,7 @@ public class ReplyOutbox {
                     rows.forEach(row -> due.add(new Due(row.getLong("id"), row.getString("attribution_id"),
                             new ConversationKey(row.getString("ig_account_id"), row.getString("igsid")),
                             row.getString("text"), quickReplies(row), row.getInteger("attempts"), null,
-                            row.getString("paused"))));
+                            row.getString("paused"), row.getString("delivery_id"), row.getString("trace_parent"))));
                     return due;
                 })
                 .chain(due -> conversations.lastInbound(due.stream().map(Due::conversation).toList())

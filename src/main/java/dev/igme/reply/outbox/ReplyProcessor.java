@@ -7,12 +7,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,12 +27,15 @@ import dev.igme.conversation.ConversationKey;
 import dev.igme.graph.Accounts;
 import dev.igme.graph.QuickReply;
 import dev.igme.platform.BatchRetry;
+import dev.igme.platform.LogContext;
+import dev.igme.platform.Tracing;
 import dev.igme.reply.coupons.CouponMetrics;
 import dev.igme.reply.coupons.CouponStore;
 import dev.igme.reply.rules.MessageTemplate;
 import dev.igme.reply.rules.ReplyRule;
 import dev.igme.reply.rules.ReplyRules;
 import dev.igme.reply.rules.RuleValidator;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -55,9 +61,12 @@ public class ReplyProcessor {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Duration margin;
+    private final Tracing tracing;
 
     public ReplyProcessor(ReplyRules rules, Accounts accounts, ReplyOutbox outbox, ReplyDispatcher dispatcher,
-            CouponStore couponStore, CouponMetrics coupons, ObjectMapper mapper, Clock clock, IgmeConfig config) {
+            CouponStore couponStore, CouponMetrics coupons, ObjectMapper mapper, Clock clock, IgmeConfig config,
+            Tracing tracing) {
+        this.tracing = tracing;
         this.couponStore = couponStore;
         this.coupons = coupons;
         this.rules = rules;
@@ -70,21 +79,40 @@ public class ReplyProcessor {
     }
 
     @Incoming(CHANNEL)
-    public Uni<Void> consume(List<String> batch) {
-        List<AttributionEvent> events = new ArrayList<>(batch.size());
-        for (String json : batch) {
+    public Uni<Void> consume(ConsumerRecords<String, String> batch) {
+        List<AttributionEvent> events = new ArrayList<>(batch.count());
+        // tracing on: one span per event, in its delivery's trace, until its decision is stored
+        Map<AttributionEvent, Span> spans = tracing.enabled() ? new IdentityHashMap<>() : null;
+        for (ConsumerRecord<String, String> record : batch) {
             try {
-                events.add(mapper.readValue(json, AttributionEvent.class));
-            } catch (JsonProcessingException e) {
-                Log.errorf("Skipping a record on instagram.attributions that is not an attribution event: %s",
-                        e.getOriginalMessage());
+                AttributionEvent event = mapper.readValue(record.value(), AttributionEvent.class);
+                events.add(event);
+                if (spans != null) {
+                    Span span = tracing.process(record.topic(), record.headers());
+                    span.setAttribute("igme.delivery_id", String.valueOf(event.deliveryId()));
+                    span.setAttribute("igme.attribution_id", String.valueOf(event.attributionId()));
+                    spans.put(event, span);
+                }
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                Log.errorf("Skipping a record on instagram.attributions (%s/%d/%d) that is not an attribution event: %s",
+                        record.topic(), record.partition(), record.offset(), e.getMessage());
             }
         }
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return BatchRetry.untilDone(() -> decideAndRecord(events),
+        Map<String, String> traceParents = spans == null ? Map.of() : traceParents(spans);
+        Uni<Void> done = BatchRetry.untilDone(() -> decideAndRecord(events, traceParents),
                 "Reply decisions for " + events.size() + " attributions");
+        return spans == null ? done
+                : done.onTermination().invoke((ignored, failure, cancelled) -> spans.values().forEach(s -> Tracing.end(s, failure)));
+    }
+
+    /** Each event's span as a stored {@code traceparent}, by attribution id: the Send API call joins that trace. */
+    private static Map<String, String> traceParents(Map<AttributionEvent, Span> spans) {
+        Map<String, String> traceParents = new HashMap<>();
+        spans.forEach((event, span) -> traceParents.put(event.attributionId(), Tracing.traceParent(span)));
+        return traceParents;
     }
 
     /** A decision to send with a rule whose text has {coupon}: it waits for its code. */
@@ -101,7 +129,7 @@ public class ReplyProcessor {
      * a second reply by the same rule within its cooldown is COOLDOWN. Replies whose rule hands out
      * a coupon take their codes in one more statement, in the transaction that inserts the rows.
      */
-    private Uni<Void> decideAndRecord(List<AttributionEvent> events) {
+    private Uni<Void> decideAndRecord(List<AttributionEvent> events, Map<String, String> traceParents) {
         return Uni.combine().all().unis(rules.current(), outbox.states(events)).asTuple().chain(loaded -> {
             Instant now = clock.instant();
             Set<String> decided = new HashSet<>();
@@ -116,6 +144,11 @@ public class ReplyProcessor {
                 var decision = ReplyDecision.decide(new ReplyDecision.Context(event, loaded.getItem1(),
                         accounts.find(event.igAccountId()), state.pausedTokenFingerprint(), state.lastInboundAt(),
                         state.alreadyReplied() || !decided.add(event.attributionId()), lastByRule, now, margin));
+                if (Log.isDebugEnabled()) {
+                    LogContext.with(event.deliveryId(), event.attributionId(), () -> Log.debugf(
+                            "Attribution %s decided: %s", event.ref(), decision.send()
+                                    ? "reply with rule " + decision.rule().name() : "no reply, " + decision.skip()));
+                }
                 if (decision.skip() == ReplyDecision.SkipReason.ALREADY_REPLIED) {
                     continue; // the existing row stands
                 }
@@ -129,8 +162,8 @@ public class ReplyProcessor {
                 }
             }
             Uni<Recorded> recorded = needCoupons.isEmpty()
-                    ? outbox.insertAll(outbox.client(), replies, now).map(inserted -> new Recorded(inserted, Map.of()))
-                    : outbox.inTransaction(tx -> recordWithCoupons(tx, replies, needCoupons, now));
+                    ? outbox.insertAll(outbox.client(), replies, now, traceParents).map(inserted -> new Recorded(inserted, Map.of()))
+                    : outbox.inTransaction(tx -> recordWithCoupons(tx, replies, needCoupons, now, traceParents));
             return recorded.invoke(done -> {
                 coupons.issued(done.issuedByPool());
                 if (outbox.counted(done.inserted()) > 0) {
@@ -145,7 +178,7 @@ public class ReplyProcessor {
      * (another replier recorded that attribution first) or do not carry them (text too long).
      */
     private Uni<Recorded> recordWithCoupons(SqlConnection tx, List<ReplyOutbox.NewReply> replies,
-            List<NeedsCoupon> needCoupons, Instant now) {
+            List<NeedsCoupon> needCoupons, Instant now, Map<String, String> traceParents) {
         List<CouponStore.Request> requests = needCoupons.stream().map(n -> new CouponStore.Request(
                 n.event().attributionId(), n.decision().rule().couponPool(), n.event().igAccountId(), n.event().igsid()))
                 .toList();
@@ -160,7 +193,7 @@ public class ReplyProcessor {
                 all.add(reply);
                 withCodes.add(reply);
             }
-            return outbox.insertAll(tx, all, now).chain(inserted -> {
+            return outbox.insertAll(tx, all, now, traceParents).chain(inserted -> {
                 List<CouponStore.Issue> unused = new ArrayList<>();
                 Map<String, Integer> kept = new HashMap<>();
                 for (int i = 0; i < issues.size(); i++) {
