@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,9 +25,13 @@ import dev.igme.link.LinkSettings;
 import dev.igme.link.LinkStore;
 import dev.igme.link.StoredLink;
 import dev.igme.platform.BatchRetry;
+import dev.igme.platform.LogContext;
 import dev.igme.platform.Sql;
+import dev.igme.platform.Tracing;
 import dev.igme.webhook.RawDelivery;
 import io.micrometer.core.instrument.Metrics;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -54,9 +59,11 @@ public class NormalizerConsumer {
     private final NormalizerOutput output;
     private final LinkStore links;
     private final Event<AccountTraffic> traffic;
+    private final Tracing tracing;
 
     public NormalizerConsumer(ObjectMapper mapper, LinkSettings settings, AttributionStore store,
-            NormalizerOutput output, LinkStore links, Event<AccountTraffic> traffic) {
+            NormalizerOutput output, LinkStore links, Event<AccountTraffic> traffic, Tracing tracing) {
+        this.tracing = tracing;
         this.normalizer = new ReferralNormalizer(mapper, settings.codec());
         this.store = store;
         this.output = output;
@@ -83,11 +90,45 @@ public class NormalizerConsumer {
 
     @Incoming(CHANNEL)
     public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        // tracing on: one span per delivery, in the delivery's trace, from here until its batch is done
+        Map<ConsumerRecord<String, byte[]>, Span> spans = tracing.enabled() ? processSpans(records) : null;
         // Parsing a batch (up to 16 MiB of JSON) is CPU work: off the event loop, once per batch.
-        return Uni.createFrom().item(() -> normalizeAll(records))
+        Uni<Void> done = Uni.createFrom().item(() -> normalizeAll(records))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(deliveries -> BatchRetry.untilDone(() -> withLinks(deliveries).chain(this::process),
+                .chain(deliveries -> BatchRetry.untilDone(() -> withLinks(deliveries).chain(d -> process(d, spans)),
                         "Batch of " + deliveries.size() + " raw deliveries"));
+        return spans == null ? done
+                : done.onTermination().invoke((ignored, failure, cancelled) -> spans.values().forEach(s -> Tracing.end(s, failure)));
+    }
+
+    private Map<ConsumerRecord<String, byte[]>, Span> processSpans(ConsumerRecords<String, byte[]> records) {
+        Map<ConsumerRecord<String, byte[]>, Span> spans = new IdentityHashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Span span = tracing.process(record.topic(), record.headers());
+            String deliveryId = RawDelivery.header(record, RawDelivery.Headers.DELIVERY_ID);
+            if (deliveryId != null) {
+                span.setAttribute("igme.delivery_id", deliveryId);
+            }
+            spans.put(record, span);
+        }
+        return spans;
+    }
+
+    /** Each delivery's trace, by delivery id, for the events it yields; empty when tracing is off. */
+    private static Map<String, Context> traces(List<Delivery> deliveries, Map<ConsumerRecord<String, byte[]>, Span> spans) {
+        if (spans == null) {
+            return Map.of();
+        }
+        Map<String, Context> traces = new HashMap<>();
+        for (Delivery delivery : deliveries) {
+            Span span = spans.get(delivery.record());
+            if (span != null) {
+                span.setAttribute("igme.attributions", delivery.result().attributions().size());
+                span.addEvent("transaction committed");
+                traces.put(delivery.deliveryId(), Context.root().with(span));
+            }
+        }
+        return traces;
     }
 
     /** Adds each verified ref's campaign and channel, with one query for the whole batch. */
@@ -130,7 +171,7 @@ public class NormalizerConsumer {
         return new Delivery(record, deliveryId, receivedAt, normalizer.normalize(body, deliveryId, receivedAt));
     }
 
-    private Uni<Void> process(List<Delivery> deliveries) {
+    private Uni<Void> process(List<Delivery> deliveries, Map<ConsumerRecord<String, byte[]>, Span> spans) {
         List<Delivery> readable = deliveries.stream().filter(d -> d.result().readable()).toList();
         return store.write(attributions(readable), touches(readable))
                 .map(ignored -> Map.<Delivery, String>of())
@@ -142,11 +183,28 @@ public class NormalizerConsumer {
                 .chain(refused -> {
                     List<AttributionEvent> events = events(deliveries, refused);
                     List<NormalizerOutput.DeadLetter> letters = deadLetters(deliveries, refused);
-                    return output.publish(events, letters).invoke(() -> {
+                    return output.publish(events, letters, traces(deliveries, spans)).invoke(() -> {
                         count(deliveries, events, letters);
                         traffic.fire(traffic(deliveries, refused));
+                        if (Log.isDebugEnabled()) {
+                            logEach(deliveries, refused);
+                        }
                     });
                 });
+    }
+
+    /** One line per delivery, with its id (and its attributions' ids) in the MDC. */
+    private static void logEach(List<Delivery> deliveries, Map<Delivery, String> refused) {
+        for (Delivery delivery : deliveries) {
+            ReferralNormalizer.Result result = delivery.result();
+            String attributionIds = result.attributions().isEmpty() ? null
+                    : result.attributions().stream().map(AttributionEvent::attributionId).collect(Collectors.joining(","));
+            LogContext.with(delivery.deliveryId(), attributionIds, () -> Log.debugf(
+                    "Delivery %s normalized: %d attribution(s), %d conversation touch(es), %s", delivery.origin(),
+                    result.attributions().size(), result.touches().size(),
+                    !result.readable() || refused.containsKey(delivery) ? "dead-lettered whole"
+                            : result.rejections().size() + " item(s) dead-lettered"));
+        }
     }
 
     /** Per account, the arrival of its latest delivery and latest referral in this batch: a few map updates per delivery. */
@@ -222,6 +280,7 @@ public class NormalizerConsumer {
         List<NormalizerOutput.DeadLetter> letters = new ArrayList<>();
         for (Delivery delivery : deliveries) {
             ReferralNormalizer.Result result = delivery.result();
+            int before = letters.size();
             if (!result.readable()) {
                 letters.add(delivery.deadLetter(result.deliveryError()));
             } else if (refused.containsKey(delivery)) {
@@ -232,9 +291,12 @@ public class NormalizerConsumer {
                             delivery.record().headers(), rejection.reason(), rejection.path(), delivery.origin()));
                 }
             }
-        }
-        if (!letters.isEmpty()) {
-            Log.infof("%d dead letter(s) from %d deliveries", letters.size(), deliveries.size());
+            if (letters.size() > before) { // one line per delivery, with its id in the MDC and the first reason
+                NormalizerOutput.DeadLetter first = letters.get(before);
+                int count = letters.size() - before;
+                LogContext.with(delivery.deliveryId(), null, () -> Log.infof("%d dead letter(s) from delivery %s (%s): %s",
+                        count, delivery.origin(), first.path(), first.reason()));
+            }
         }
         return letters;
     }

@@ -2,6 +2,7 @@ package dev.igme.attribution;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +14,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.igme.platform.Json;
+import dev.igme.platform.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -54,26 +58,48 @@ public class NormalizerOutput {
     private final MutinyEmitter<String> attributions;
     private final MutinyEmitter<byte[]> deadLetters;
     private final ObjectMapper mapper;
+    private final Tracing tracing;
 
     public NormalizerOutput(@Channel(ATTRIBUTIONS_CHANNEL) MutinyEmitter<String> attributions,
-            @Channel(DEAD_LETTERS_CHANNEL) MutinyEmitter<byte[]> deadLetters, ObjectMapper mapper) {
+            @Channel(DEAD_LETTERS_CHANNEL) MutinyEmitter<byte[]> deadLetters, ObjectMapper mapper, Tracing tracing) {
         this.attributions = attributions;
         this.deadLetters = deadLetters;
         this.mapper = mapper;
+        this.tracing = tracing;
     }
 
     public Uni<Void> publish(List<AttributionEvent> events, List<DeadLetter> letters) {
+        return publish(events, letters, Map.of());
+    }
+
+    /**
+     * @param traces the trace of each delivery (by delivery id) whose events these are: each event is
+     *        sent in a span of its delivery's trace, whose context travels in the record's headers;
+     *        empty when tracing is off
+     */
+    public Uni<Void> publish(List<AttributionEvent> events, List<DeadLetter> letters, Map<String, Context> traces) {
         Multi<Uni<Void>> sends = Multi.createBy().concatenating().streams(
-                Multi.createFrom().iterable(events).map(this::send),
+                Multi.createFrom().iterable(events).map(event -> send(event, traces.get(event.deliveryId()))),
                 Multi.createFrom().iterable(letters).map(this::send));
         return sends.onItem().transformToUni(send -> send).merge(CONCURRENCY).collect().last().replaceWithVoid();
     }
 
-    private Uni<Void> send(AttributionEvent event) {
+    /** @param trace the delivery's trace, or null (tracing off, or an event without one) */
+    private Uni<Void> send(AttributionEvent event, Context trace) {
         return Uni.createFrom().deferred(() -> {
+            if (trace == null || !tracing.enabled()) {
+                OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(event.key()).build();
+                return attributions.sendMessage(Message.of(json(event)).addMetadata(metadata));
+            }
+            RecordHeaders headers = new RecordHeaders();
+            Span span = tracing.send(ATTRIBUTIONS_TOPIC, trace, headers);
+            span.setAttribute("igme.delivery_id", event.deliveryId());
+            span.setAttribute("igme.attribution_id", event.attributionId());
             OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                    .withKey(event.key()).build();
-            return attributions.sendMessage(Message.of(json(event)).addMetadata(metadata));
+                    .withKey(event.key()).withHeaders(headers).build();
+            return attributions.sendMessage(Message.of(json(event)).addMetadata(metadata))
+                    .onTermination().invoke((ignored, failure, cancelled) -> Tracing.end(span, failure));
         });
     }
 

@@ -14,6 +14,7 @@ import io.smallrye.config.PropertiesConfigSource;
 /**
  * Switches off what the roles this instance does not have would use, before the extensions start
  * it: the Kafka consumers of absent roles (an ingress-only instance opens no consumer at all), the
+ * readiness of their producers (an ingress-only instance stays ready while the broker is away), the
  * datasource where no role uses PostgreSQL (an ingress-only instance needs none configured), and
  * Hibernate wherever the replier does not run (about 4,000 classes, some 20-30 MiB of resident
  * memory that the ingress and the normalizer never use). Derived from {@code igme.roles}, so that
@@ -26,6 +27,17 @@ public class RoleChannels implements ConfigSourceFactory {
             "link-clicks-in", Role.NORMALIZER,
             "attributions-in", Role.REPLIER);
 
+    /**
+     * Producers by the role that writes with them: their Kafka readiness counts only on instances with
+     * that role, so that an ingress-only pod's readiness never waits for the broker. (The ingress's own
+     * producers, webhook-raw-out and link-clicks-out, never count: see application.properties.)
+     */
+    static final Map<String, Role> PRODUCERS = Map.of(
+            "attributions-out", Role.NORMALIZER,
+            "dead-letters-out", Role.NORMALIZER,
+            "attribution-dead-letters-out", Role.REPLIER,
+            "links-out", Role.REPLIER);
+
     @Override
     public Iterable<org.eclipse.microprofile.config.spi.ConfigSource> getConfigSources(ConfigSourceContext context) {
         ConfigValue value = context.getValue(Role.PROPERTY);
@@ -36,6 +48,11 @@ public class RoleChannels implements ConfigSourceFactory {
         CONSUMERS.forEach((channel, role) -> {
             if (migrationJob || !roles.contains(role)) {
                 properties.put("mp.messaging.incoming." + channel + ".enabled", "false");
+            }
+        });
+        PRODUCERS.forEach((channel, role) -> {
+            if (!roles.contains(role)) {
+                properties.put("mp.messaging.outgoing." + channel + ".health-readiness-enabled", "false");
             }
         });
         if (!migrationJob && !Role.useDatabase(roles)) {

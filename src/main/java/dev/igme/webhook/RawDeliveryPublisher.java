@@ -11,6 +11,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import dev.igme.platform.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -29,16 +34,24 @@ public class RawDeliveryPublisher {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final Emitter<byte[]> emitter;
+    private final Tracing tracing;
 
     public RawDeliveryPublisher(
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-            Emitter<byte[]> emitter) {
+            Emitter<byte[]> emitter, Tracing tracing) {
         this.emitter = emitter;
+        this.tracing = tracing;
     }
 
     public CompletionStage<Void> publish(RawDelivery delivery) {
+        RecordHeaders headers = delivery.headers();
+        // tracing on: a send span under the webhook POST's span, its context in the record's headers
+        Span span = tracing.enabled() ? tracing.send(TOPIC, Context.current(), headers) : null;
+        if (span != null) {
+            span.setAttribute("igme.delivery_id", delivery.deliveryId());
+        }
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withHeaders(delivery.headers())
+                .withHeaders(headers)
                 .withTimestamp(delivery.receivedAt())
                 .build();
         // plain callbacks instead of a reactive chain: the connector acks the message when the
@@ -46,16 +59,19 @@ public class RawDeliveryPublisher {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         Message<byte[]> message = Message.of(delivery.body(), Metadata.of(metadata),
                 () -> {
+                    Tracing.end(span, null);
                     acknowledged.complete(null);
                     return DONE;
                 },
                 failure -> {
+                    Tracing.end(span, failure);
                     acknowledged.completeExceptionally(failure);
                     return DONE;
                 });
         try {
             emitter.send(message);
         } catch (RuntimeException overflowOrCancelled) {
+            Tracing.end(span, overflowOrCancelled);
             acknowledged.completeExceptionally(overflowOrCancelled);
         }
         return acknowledged;

@@ -18,9 +18,11 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
+import dev.igme.platform.Tracing;
 import dev.igme.webhook.RawDelivery;
 import dev.igme.webhook.RawDeliveryPublisher;
 import dev.igme.webhook.SignatureVerifier;
+import io.opentelemetry.api.OpenTelemetry;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 /**
@@ -72,7 +74,7 @@ class BaselineServerTest {
 
     private static Message<byte[]> publishedByService(RawDelivery delivery) {
         List<Message<? extends byte[]>> sent = new ArrayList<>();
-        new RawDeliveryPublisher(new Emitter<>() {
+        new RawDeliveryPublisher(new Emitter<byte[]>() {
             @Override
             public CompletionStage<Void> send(byte[] payload) {
                 throw new UnsupportedOperationException();
@@ -100,7 +102,7 @@ class BaselineServerTest {
             public boolean hasRequests() {
                 return true;
             }
-        }).publish(delivery);
+        }, new Tracing(OpenTelemetry.noop(), true)).publish(delivery);
         assertEquals(1, sent.size());
         @SuppressWarnings("unchecked")
         Message<byte[]> message = (Message<byte[]>) sent.get(0);

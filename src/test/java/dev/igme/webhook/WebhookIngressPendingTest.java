@@ -33,7 +33,7 @@ class WebhookIngressPendingTest {
         final ConcurrentLinkedQueue<CompletableFuture<Void>> unacknowledged = new ConcurrentLinkedQueue<>();
 
         StalledBroker() {
-            super(null);
+            super(null, null);
         }
 
         @Override

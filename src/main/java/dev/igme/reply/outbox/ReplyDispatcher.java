@@ -24,8 +24,11 @@ import dev.igme.graph.GraphError;
 import dev.igme.graph.OutgoingMessage;
 import dev.igme.graph.SendResult;
 import dev.igme.platform.Jobs;
+import dev.igme.platform.LogContext;
 import dev.igme.platform.Role;
 import dev.igme.platform.Roles;
+import dev.igme.platform.Tracing;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduler;
@@ -43,6 +46,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ReplyDispatcher {
 
+    /** The name of a Send API call's span (tracing on). */
+    public static final String SEND_SPAN = "Send API";
     private static final int CLAIM_SIZE = 256;
     private static final int CONCURRENCY = GraphClient.MAX_CONCURRENT_CALLS;
 
@@ -53,11 +58,13 @@ public class ReplyDispatcher {
     private final Clock clock;
     private final IgmeConfig.Reply config;
     private final boolean replier;
+    private final Tracing tracing;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
     public ReplyDispatcher(ReplyOutbox outbox, Accounts accounts, GraphClient graph, AccountRateLimiter limiter,
-            Clock clock, IgmeConfig config, Roles roles) {
+            Clock clock, IgmeConfig config, Roles roles, Tracing tracing) {
+        this.tracing = tracing;
         this.replier = roles.has(Role.REPLIER);
         this.outbox = outbox;
         this.accounts = accounts;
@@ -227,10 +234,26 @@ public class ReplyDispatcher {
     private Uni<Void> send(ReplyOutbox.Due reply, Account account, List<Map.Entry<Long, String>> sentRows) {
         MessagingWindow window = MessagingWindow.after(reply.lastInboundAt());
         OutgoingMessage message = new OutgoingMessage(reply.conversation().igsid(), reply.text(), reply.quickReplies());
-        return graph.send(account, message).chain(result -> {
+        // tracing on: the call as a client span in the delivery's trace (stored with the row by the replier)
+        Span span = tracing.enabled() && reply.traceParent() != null
+                ? tracing.client(SEND_SPAN, Tracing.fromTraceParent(reply.traceParent())) : null;
+        Uni<SendResult> call = graph.send(account, message);
+        if (span != null) {
+            span.setAttribute("igme.reply_id", reply.id());
+            span.setAttribute("igme.account_flavour", account.flavour().name());
+            span.setAttribute("igme.attribution_id", reply.attributionId());
+            span.setAttribute("igme.attempt", reply.attempts());
+            call = call.invoke(result -> {
+                span.setAttribute("igme.outcome", result.isSent() ? "sent" : result.error().kind().name());
+                Tracing.end(span, null);
+            }).onFailure().invoke(failure -> Tracing.end(span, failure));
+        }
+        return call.chain(result -> {
             if (result.isSent()) {
-                Log.debugf("Reply %d to %s for %s, attempt %d: sent as %s", reply.id(), reply.conversation().igsid(), account,
-                        reply.attempts(), result.messageId());
+                if (Log.isDebugEnabled()) {
+                    log(reply, () -> Log.debugf("Reply %d to %s for %s, attempt %d: sent as %s", reply.id(),
+                            reply.conversation().igsid(), account, reply.attempts(), result.messageId()));
+                }
                 sentRows.add(Map.entry(reply.id(), result.messageId()));
                 return Uni.createFrom().voidItem();
             }
@@ -242,20 +265,27 @@ public class ReplyDispatcher {
         });
     }
 
+    /** A line about one reply: its delivery's and attribution's ids in the MDC. */
+    private static void log(ReplyOutbox.Due reply, Runnable line) {
+        LogContext.with(reply.deliveryId(), reply.attributionId(), line);
+    }
+
     private Uni<Void> record(ReplyOutbox.Due reply, Account account, MessagingWindow window, SendResult result) {
-        Log.debugf("Reply %d to %s for %s, attempt %d: %s", reply.id(), reply.conversation().igsid(), account,
-                reply.attempts(), result.error().describe());
+        if (Log.isDebugEnabled()) {
+            log(reply, () -> Log.debugf("Reply %d to %s for %s, attempt %d: %s", reply.id(), reply.conversation().igsid(),
+                    account, reply.attempts(), result.error().describe()));
+        }
         GraphError error = result.error();
         ReplyStatus status = ReplyStatus.failed(error.kind());
         switch (error.kind()) {
             case TOKEN_INVALID:
-                Log.errorf("Meta rejected the access token of account %s (%s): replies for it are paused until the"
-                        + " token is replaced", account.igAccountId(), error.describe());
+                log(reply, () -> Log.errorf("Meta rejected the access token of account %s (%s): replies for it are"
+                        + " paused until the token is replaced", account.igAccountId(), error.describe()));
                 return outbox.pause(account.igAccountId(), account.tokenFingerprint(), error.describe())
                         .chain(() -> outbox.markFinal(reply.id(), status, error.describe()));
             case DM_ACCESS_DISABLED:
-                Log.errorf("Account %s has turned off API access to its messages (%s)", account.igAccountId(),
-                        error.describe());
+                log(reply, () -> Log.errorf("Account %s has turned off API access to its messages (%s)",
+                        account.igAccountId(), error.describe()));
                 return outbox.markFinal(reply.id(), status, error.describe());
             case RATE_LIMITED:
                 limiter.backOff(account, backoff(reply.attempts()));

@@ -53,10 +53,12 @@ public class ReplyOutbox {
 
     /** A row claimed for sending, with the conversation's current clock. */
     public record Due(long id, String attributionId, ConversationKey conversation, String text,
-            List<QuickReply> quickReplies, int attempts, Instant lastInboundAt, String pausedTokenFingerprint) {
+            List<QuickReply> quickReplies, int attempts, Instant lastInboundAt, String pausedTokenFingerprint,
+            String deliveryId, String traceParent) {
 
         Due withLastInbound(Instant at) {
-            return new Due(id, attributionId, conversation, text, quickReplies, attempts, at, pausedTokenFingerprint);
+            return new Due(id, attributionId, conversation, text, quickReplies, attempts, at, pausedTokenFingerprint,
+                    deliveryId, traceParent);
         }
     }
 
@@ -80,10 +82,11 @@ public class ReplyOutbox {
      */
     private static final String INSERT = """
             INSERT INTO reply (attribution_id, ig_account_id, igsid, ref, scenario, rule_id, rule_name, status, text,
-                               quick_replies, next_attempt_at, window_expires_at, last_error, coupon_code)
+                               quick_replies, next_attempt_at, window_expires_at, last_error, coupon_code,
+                               delivery_id, trace_parent)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
                                  $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::text[],
-                                 $14::text[])
+                                 $14::text[], $15::text[], $16::text[])
             ON CONFLICT (attribution_id) DO NOTHING
             RETURNING attribution_id, status""";
 
@@ -157,16 +160,21 @@ public class ReplyOutbox {
      * once they are committed.
      */
     public Uni<Inserted> insertAll(SqlClient client, List<NewReply> replies, Instant now) {
+        return insertAll(client, replies, now, Map.of());
+    }
+
+    /** @param traceParents by attribution id, the trace a row's Send API call joins (empty when tracing is off) */
+    public Uni<Inserted> insertAll(SqlClient client, List<NewReply> replies, Instant now, Map<String, String> traceParents) {
         if (replies.isEmpty()) {
             return Uni.createFrom().item(new Inserted(Set.of(), List.of()));
         }
         List<Object[]> rows = replies.stream().sorted(Comparator.comparing(r -> r.event().attributionId()))
-                .map(r -> row(r, now)).toList();
+                .map(r -> row(r, now, traceParents.get(r.event().attributionId()))).toList();
         Object[][] columns = {new String[rows.size()], new String[rows.size()], new String[rows.size()],
                 new String[rows.size()], new String[rows.size()], new Long[rows.size()], new String[rows.size()],
                 new String[rows.size()], new String[rows.size()], new String[rows.size()],
                 new java.time.OffsetDateTime[rows.size()], new java.time.OffsetDateTime[rows.size()],
-                new String[rows.size()], new String[rows.size()]};
+                new String[rows.size()], new String[rows.size()], new String[rows.size()], new String[rows.size()]};
         for (int i = 0; i < rows.size(); i++) {
             for (int c = 0; c < columns.length; c++) {
                 columns[c][i] = rows.get(i)[c];
@@ -196,14 +204,15 @@ public class ReplyOutbox {
         return pending;
     }
 
-    private Object[] row(NewReply reply, Instant now) {
+    private Object[] row(NewReply reply, Instant now, String traceParent) {
         AttributionEvent e = reply.event();
         boolean pending = reply.status() == ReplyStatus.PENDING;
-        return (new Object[] {e.attributionId(), e.igAccountId(), e.igsid(), e.ref(),
+        return new Object[] {e.attributionId(), e.igAccountId(), e.igsid(), e.ref(),
                 e.scenario().name(), reply.rule() == null ? null : reply.rule().id(),
                 reply.rule() == null ? null : reply.rule().name(), reply.status().name(), reply.text(),
                 reply.quickReplies() == null ? null : Json.write(mapper, reply.quickReplies()),
-                pending ? utc(now) : null, utc(reply.windowExpiresAt()), reply.error(), reply.couponCode()});
+                pending ? utc(now) : null, utc(reply.windowExpiresAt()), reply.error(), reply.couponCode(),
+                e.deliveryId(), pending ? traceParent : null};
     }
 
     /** Replies by final status. */
@@ -232,6 +241,7 @@ public class ReplyOutbox {
     public Uni<List<Verdict>> claim(int limit, Instant now, Function<List<Due>, List<Verdict>> triage) {
         return pool.get().withTransaction(tx -> tx.preparedQuery("""
                 SELECT r.id, r.attribution_id, r.ig_account_id, r.igsid, r.text, r.quick_replies, r.attempts + 1 AS attempts,
+                    r.delivery_id, r.trace_parent,
                     (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = r.ig_account_id) AS paused
                 FROM reply r WHERE r.status = '%s' AND r.next_attempt_at <= $2
                 ORDER BY r.next_attempt_at LIMIT $1 FOR UPDATE OF r SKIP LOCKED"""
@@ -267,7 +277,7 @@ public class ReplyOutbox {
         rows.forEach(row -> due.add(new Due(row.getLong("id"), row.getString("attribution_id"),
                 new ConversationKey(row.getString("ig_account_id"), row.getString("igsid")),
                 row.getString("text"), quickReplies(row), row.getInteger("attempts"), null,
-                row.getString("paused"))));
+                row.getString("paused"), row.getString("delivery_id"), row.getString("trace_parent"))));
         return due;
     }
 

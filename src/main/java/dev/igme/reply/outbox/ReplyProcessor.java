@@ -7,12 +7,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,12 +27,15 @@ import dev.igme.conversation.ConversationKey;
 import dev.igme.graph.Accounts;
 import dev.igme.graph.QuickReply;
 import dev.igme.platform.BatchRetry;
+import dev.igme.platform.LogContext;
+import dev.igme.platform.Tracing;
 import dev.igme.reply.coupons.CouponMetrics;
 import dev.igme.reply.coupons.CouponStore;
 import dev.igme.reply.rules.MessageTemplate;
 import dev.igme.reply.rules.ReplyRule;
 import dev.igme.reply.rules.ReplyRules;
 import dev.igme.reply.rules.RuleValidator;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -59,11 +65,13 @@ public class ReplyProcessor {
     private final ReplierDeadLetters deadLetters;
     private final Clock clock;
     private final Duration margin;
+    private final Tracing tracing;
 
     public ReplyProcessor(ReplyRules rules, Accounts accounts, ReplyOutbox outbox, ReplyDispatcher dispatcher,
             CouponStore couponStore, CouponMetrics coupons, ObjectMapper mapper, ReplierDeadLetters deadLetters, Clock clock,
-            IgmeConfig config) {
+            IgmeConfig config, Tracing tracing) {
         this.deadLetters = deadLetters;
+        this.tracing = tracing;
         this.couponStore = couponStore;
         this.coupons = coupons;
         this.rules = rules;
@@ -76,12 +84,15 @@ public class ReplyProcessor {
     }
 
     @Incoming(CHANNEL)
-    public Uni<Void> consume(List<String> batch) {
-        List<AttributionEvent> events = new ArrayList<>(batch.size());
+    public Uni<Void> consume(ConsumerRecords<String, String> batch) {
+        List<AttributionEvent> events = new ArrayList<>(batch.count());
         List<ReplierDeadLetters.Letter> letters = new ArrayList<>();
-        for (String json : batch) {
+        // tracing on: one span per event, in its delivery's trace, until its decision is stored
+        Map<AttributionEvent, Span> spans = tracing.enabled() ? new IdentityHashMap<>() : null;
+        for (ConsumerRecord<String, String> record : batch) {
+            String json = record.value();
             try {
-                AttributionEvent event = mapper.readValue(json, AttributionEvent.class);
+                AttributionEvent event = json == null ? null : mapper.readValue(json, AttributionEvent.class);
                 if (event == null) {
                     letters.add(new ReplierDeadLetters.Letter(json, "not an attribution event: the record is empty or null"));
                 } else if (event.schemaVersion() != AttributionEvent.SCHEMA_VERSION) {
@@ -89,6 +100,12 @@ public class ReplyProcessor {
                             + " is not one this replier reads (" + AttributionEvent.SCHEMA_VERSION + ")"));
                 } else {
                     events.add(event);
+                    if (spans != null) {
+                        Span span = tracing.process(record.topic(), record.headers());
+                        span.setAttribute("igme.delivery_id", String.valueOf(event.deliveryId()));
+                        span.setAttribute("igme.attribution_id", String.valueOf(event.attributionId()));
+                        spans.put(event, span);
+                    }
                 }
             } catch (JsonProcessingException e) {
                 letters.add(new ReplierDeadLetters.Letter(json, "not an attribution event: " + e.getOriginalMessage()));
@@ -99,8 +116,18 @@ public class ReplyProcessor {
         if (events.isEmpty()) {
             return dead;
         }
-        return dead.chain(() -> BatchRetry.untilDone(() -> decideAndRecord(events),
+        Map<String, String> traceParents = spans == null ? Map.of() : traceParents(spans);
+        Uni<Void> done = dead.chain(() -> BatchRetry.untilDone(() -> decideAndRecord(events, traceParents),
                 "Reply decisions for " + events.size() + " attributions"));
+        return spans == null ? done
+                : done.onTermination().invoke((ignored, failure, cancelled) -> spans.values().forEach(s -> Tracing.end(s, failure)));
+    }
+
+    /** Each event's span as a stored {@code traceparent}, by attribution id: the Send API call joins that trace. */
+    private static Map<String, String> traceParents(Map<AttributionEvent, Span> spans) {
+        Map<String, String> traceParents = new HashMap<>();
+        spans.forEach((event, span) -> traceParents.put(event.attributionId(), Tracing.traceParent(span)));
+        return traceParents;
     }
 
     /** A decision to send with a rule whose text has {coupon}: it waits for its code. */
@@ -117,7 +144,7 @@ public class ReplyProcessor {
      * a second reply by the same rule within its cooldown is COOLDOWN. Replies whose rule hands out
      * a coupon take their codes in one more statement, in the transaction that inserts the rows.
      */
-    private Uni<Void> decideAndRecord(List<AttributionEvent> events) {
+    private Uni<Void> decideAndRecord(List<AttributionEvent> events, Map<String, String> traceParents) {
         return Uni.combine().all().unis(rules.current(), outbox.states(events)).asTuple().chain(loaded -> {
             Instant now = clock.instant();
             Set<String> decided = new HashSet<>();
@@ -132,6 +159,11 @@ public class ReplyProcessor {
                 var decision = ReplyDecision.decide(new ReplyDecision.Context(event, loaded.getItem1(),
                         accounts.find(event.igAccountId()), state.pausedTokenFingerprint(), state.lastInboundAt(),
                         state.alreadyReplied() || !decided.add(event.attributionId()), lastByRule, now, margin));
+                if (Log.isDebugEnabled()) {
+                    LogContext.with(event.deliveryId(), event.attributionId(), () -> Log.debugf(
+                            "Attribution %s decided: %s", event.ref(), decision.send()
+                                    ? "reply with rule " + decision.rule().name() : "no reply, " + decision.skip()));
+                }
                 if (decision.skip() == ReplyDecision.SkipReason.ALREADY_REPLIED) {
                     continue; // the existing row stands
                 }
@@ -145,8 +177,8 @@ public class ReplyProcessor {
                 }
             }
             Uni<Recorded> recorded = needCoupons.isEmpty()
-                    ? outbox.insertAll(outbox.client(), replies, now).map(inserted -> new Recorded(inserted, Map.of()))
-                    : outbox.inTransaction(tx -> recordWithCoupons(tx, replies, needCoupons, now));
+                    ? outbox.insertAll(outbox.client(), replies, now, traceParents).map(inserted -> new Recorded(inserted, Map.of()))
+                    : outbox.inTransaction(tx -> recordWithCoupons(tx, replies, needCoupons, now, traceParents));
             return recorded.invoke(done -> {
                 coupons.issued(done.issuedByPool());
                 if (outbox.counted(done.inserted()) > 0) {
@@ -161,7 +193,7 @@ public class ReplyProcessor {
      * (another replier recorded that attribution first) or do not carry them (text too long).
      */
     private Uni<Recorded> recordWithCoupons(SqlConnection tx, List<ReplyOutbox.NewReply> replies,
-            List<NeedsCoupon> needCoupons, Instant now) {
+            List<NeedsCoupon> needCoupons, Instant now, Map<String, String> traceParents) {
         List<CouponStore.Request> requests = needCoupons.stream().map(n -> new CouponStore.Request(
                 n.event().attributionId(), n.decision().rule().couponPool(), n.event().igAccountId(), n.event().igsid()))
                 .toList();
@@ -176,7 +208,7 @@ public class ReplyProcessor {
                 all.add(reply);
                 withCodes.add(reply);
             }
-            return outbox.insertAll(tx, all, now).chain(inserted -> {
+            return outbox.insertAll(tx, all, now, traceParents).chain(inserted -> {
                 List<CouponStore.Issue> unused = new ArrayList<>();
                 Map<String, Integer> kept = new HashMap<>();
                 for (int i = 0; i < issues.size(); i++) {

@@ -246,9 +246,9 @@ class ReplierTest {
                 + " text, attempts) VALUES ($1, $2, $3, $4, 'EXISTING_THREAD_REFERRAL', 'CLAIMED', 'hi', 2) RETURNING id",
                 "taken-over-" + user, IG_ACCOUNT, user, prefix + "taken-over").get(0).get("id")).longValue();
         ReplyOutbox.Due claimedByA = new ReplyOutbox.Due(id, "taken-over-" + user, new ConversationKey(IG_ACCOUNT, user), "hi", List.of(), 1,
-                Instant.now(), null);
+                Instant.now(), null, null, null);
         ReplyOutbox.Due claimedByB = new ReplyOutbox.Due(id, "taken-over-" + user, new ConversationKey(IG_ACCOUNT, user), "hi", List.of(), 2,
-                Instant.now(), null);
+                Instant.now(), null, null, null);
 
         assertEquals(Set.of(), outbox.markSending(List.of(claimedByA)).await().atMost(WAIT), "A may not send it");
         assertEquals("CLAIMED", Db.rows(pool, "SELECT status FROM reply WHERE id = $1", id).get(0).get("status"));
