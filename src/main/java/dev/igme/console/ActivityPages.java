@@ -23,6 +23,7 @@ import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
 
 /** What happened: reply outcomes with their reasons, recent attributions with their refStatus, coupon pools. */
+@ConsolePage
 @Path(Pages.ROOT)
 @Produces(MediaType.TEXT_HTML)
 public class ActivityPages {

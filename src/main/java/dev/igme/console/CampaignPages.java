@@ -27,6 +27,7 @@ import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
 
 /** Campaigns and their links: list, create, and each link's URLs and QR code. */
+@ConsolePage
 @Path(Pages.ROOT)
 @Produces(MediaType.TEXT_HTML)
 public class CampaignPages {

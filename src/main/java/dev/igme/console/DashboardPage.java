@@ -33,6 +33,7 @@ import io.smallrye.mutiny.Uni;
  * A campaign's dashboard: the funnel (clicks → conversations → replies) over the last days, per
  * day as charts and per link as a table, all from {@link StatsService}.
  */
+@ConsolePage
 @Path(Pages.ROOT + "/campaigns/{id}/dashboard")
 @Produces(MediaType.TEXT_HTML)
 public class DashboardPage {

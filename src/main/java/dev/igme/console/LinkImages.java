@@ -20,6 +20,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
  * the console's sign-in, since a browser has the console's session rather than an API token.
  * {@code ?download=true} asks the browser to save it.
  */
+@ConsolePage
 @Path(Pages.ROOT + "/links/{id}")
 public class LinkImages {
 

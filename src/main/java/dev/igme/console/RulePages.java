@@ -30,6 +30,7 @@ import io.smallrye.mutiny.Uni;
  * beside the field), and switching a rule on or off. Everything goes through {@link ReplyRules},
  * the same checks as the API's.
  */
+@ConsolePage
 @Path(Pages.ROOT + "/rules")
 @Produces(MediaType.TEXT_HTML)
 public class RulePages {

@@ -31,6 +31,17 @@ public class ConsoleFormsTest {
         given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("id", id).formParam("name", "Forged").formParam("igAccountId", Deliveries.ACCOUNT)
                 .post("/console/campaigns").then().statusCode(400);
+        // other spellings of the path reach the same resource, and the same check
+        for (String path : java.util.List.of("/console;x=y/campaigns", "/console/campaigns;x=y")) {
+            given().urlEncodingEnabled(false).redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                    .body("id=" + id + "&name=Forged&igAccountId=" + Deliveries.ACCOUNT)
+                    .post(path).then().statusCode(400);
+        }
+        // a token that is not the cookie's
+        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .cookie("igme-console-csrf", "c29tZS1jb29raWUtdG9rZW4").formParam("csrf-token", "another-token")
+                .formParam("id", id).formParam("name", "Forged").formParam("igAccountId", Deliveries.ACCOUNT)
+                .post("/console/campaigns").then().statusCode(400);
         given().get("/console/campaigns/" + id).then().statusCode(404);
         given().get("/console/campaigns").then().statusCode(200).body(not(containsString(id)));
     }
