@@ -182,11 +182,18 @@ class ReplierFaultsIT {
                 null, null, null, null, good.occurredAt(), good.receivedAt(), "d", false, false, null, null, null, null,
                 null, null);
         String notJson = "<html>" + run + " not an event</html>";
+        // version 1, but without the igsid a reply needs: its insert used to fail and be retried forever
+        com.fasterxml.jackson.databind.node.ObjectNode noIgsid = JSON.valueToTree(good);
+        noIgsid.remove("igsid");
+        noIgsid.put("attributionId", "poison-noigsid-" + run);
+        noIgsid.put("ref", run + "noigsid");
         try (KafkaProducer<String, String> producer = producer()) {
             // one partition, one order: the poison first, then the good event behind it
             producer.send(new ProducerRecord<>(NormalizerOutput.ATTRIBUTIONS_TOPIC, good.key(), notJson)).get();
             producer.send(new ProducerRecord<>(NormalizerOutput.ATTRIBUTIONS_TOPIC, good.key(),
                     JSON.writeValueAsString(future))).get();
+            producer.send(new ProducerRecord<>(NormalizerOutput.ATTRIBUTIONS_TOPIC, good.key(),
+                    JSON.writeValueAsString(noIgsid))).get();
             producer.send(new ProducerRecord<>(NormalizerOutput.ATTRIBUTIONS_TOPIC, good.key(),
                     JSON.writeValueAsString(good))).get();
         }
@@ -198,14 +205,17 @@ class ReplierFaultsIT {
 
         // each of the two processes dead-letters both records, with the reason
         await().atMost(Duration.ofSeconds(60)).until(() -> TopicReader.all(kafka.bootstrapServers(), ReplierDeadLetters.TOPIC,
-                r -> new String(r.value(), StandardCharsets.UTF_8).contains(run)).size() == 4);
+                r -> new String(r.value(), StandardCharsets.UTF_8).contains(run)).size() == 6);
         Map<String, String> reasons = new TreeMap<>();
         TopicReader.all(kafka.bootstrapServers(), ReplierDeadLetters.TOPIC,
                 r -> new String(r.value(), StandardCharsets.UTF_8).contains(run)).forEach(r -> reasons.put(
-                        new String(r.value(), StandardCharsets.UTF_8).equals(notJson) ? "not json" : "version 2",
+                        new String(r.value(), StandardCharsets.UTF_8).equals(notJson) ? "not json"
+                                : new String(r.value(), StandardCharsets.UTF_8).contains("noigsid") ? "no igsid" : "version 2",
                         TopicReader.header(r, NormalizerOutput.Headers.REASON)));
         assertTrue(reasons.get("not json").startsWith("not an attribution event"), reasons.toString());
         assertTrue(reasons.get("version 2").contains("schemaVersion 2"), reasons.toString());
+        assertTrue(reasons.get("no igsid").contains("igsid is missing"), reasons.toString());
+        assertEquals(0, count("SELECT count(*) FROM reply WHERE ref = '" + run + "noigsid'"));
     }
 
     // --- helpers ---------------------------------------------------------------------------

@@ -57,7 +57,7 @@ class IngressReadinessDuringBrokerOutageTest {
 
         broker.stop();
         for (int i = 0; i < 3; i++) {
-            Response response = Webhook.postSigned(uniqueBody());
+            Response response = Webhook.postSignedOnce(uniqueBody());
             assertEquals(503, response.statusCode(), "nothing is answered 200 that the broker did not acknowledge");
             assertNotNull(response.header("Retry-After"), "the service's own 503 tells Meta when to retry");
             // asked after the producer has failed to reach the broker: an ingress pod stays in the Service

@@ -48,8 +48,13 @@ public class ReplyDispatcher {
 
     /** The name of a Send API call's span (tracing on). */
     public static final String SEND_SPAN = "Send API";
-    private static final int CLAIM_SIZE = 256;
     private static final int CONCURRENCY = GraphClient.MAX_CONCURRENT_CALLS;
+    /**
+     * No more rows per claim than calls in flight: a row is SENDING only while its call can be on
+     * the wire (a crash leaves at most this many ambiguous), and the rows that wait for the rate
+     * limit add no more calls than that either; the next claim starts when this one's calls ended.
+     */
+    private static final int CLAIM_SIZE = CONCURRENCY;
 
     private final ReplyOutbox outbox;
     private final Accounts accounts;
@@ -198,7 +203,7 @@ public class ReplyDispatcher {
             ReplyDecision.SkipReason after = unsendable(reply, Optional.of(account),
                     MessagingWindow.after(reply.lastInboundAt()));
             if (after != null) {
-                return outbox.markFinal(reply.id(), notSent(reply, after), reason(after, "while waiting for the rate limit"));
+                return outbox.markClaimedFinal(reply, notSent(reply, after), reason(after, "while waiting for the rate limit"));
             }
             return outbox.markSending(List.of(reply)).chain(held -> held.contains(reply.id())
                     ? sendAll(List.of(reply), Map.of(reply.id(), account))

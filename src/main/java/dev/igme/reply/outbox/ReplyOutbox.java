@@ -325,6 +325,19 @@ public class ReplyOutbox {
     }
 
     /** Ends a claimed or sending row with a final status. */
+    /**
+     * Ends a CLAIMED row that this claim still holds (same attempt number) without a call: a row
+     * waited on past {@code sending-timeout} may have been handed back and sent by another
+     * dispatcher meanwhile, whose outcome must not be overwritten.
+     */
+    public Uni<Void> markClaimedFinal(Due claimed, ReplyStatus status, String error) {
+        return update("UPDATE reply SET status = $2, last_error = $3, next_attempt_at = NULL, updated_at = now()"
+                + " WHERE id = $1 AND status = $4 AND attempts = $5", Tuple.tuple().addLong(claimed.id())
+                .addString(status.name()).addString(error).addString(ReplyStatus.CLAIMED.name())
+                .addInteger(claimed.attempts()))
+                .invoke(() -> countFinal(status, 1));
+    }
+
     public Uni<Void> markFinal(long id, ReplyStatus status, String error) {
         return update("UPDATE reply SET status = $2, last_error = $3, next_attempt_at = NULL, updated_at = now()"
                 + " WHERE id = $1 AND status IN ($4, $5)", Tuple.tuple().addLong(id).addString(status.name())

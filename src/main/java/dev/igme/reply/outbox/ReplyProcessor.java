@@ -98,6 +98,10 @@ public class ReplyProcessor {
                 } else if (event.schemaVersion() != AttributionEvent.SCHEMA_VERSION) {
                     letters.add(new ReplierDeadLetters.Letter(json, "schemaVersion " + event.schemaVersion()
                             + " is not one this replier reads (" + AttributionEvent.SCHEMA_VERSION + ")"));
+                } else if (missingField(event) != null) {
+                    // a reply row needs these; without the check the batch's insert failed and was retried forever
+                    letters.add(new ReplierDeadLetters.Letter(json, "not an attribution event: " + missingField(event)
+                            + " is missing"));
                 } else {
                     events.add(event);
                     if (spans != null) {
@@ -121,6 +125,20 @@ public class ReplyProcessor {
                 "Reply decisions for " + events.size() + " attributions"));
         return spans == null ? done
                 : done.onTermination().invoke((ignored, failure, cancelled) -> spans.values().forEach(s -> Tracing.end(s, failure)));
+    }
+
+    /** The first field a reply cannot do without that the event lacks, or null. */
+    static String missingField(AttributionEvent event) {
+        if (event.attributionId() == null || event.attributionId().isBlank()) {
+            return "attributionId";
+        }
+        if (event.igAccountId() == null || event.igAccountId().isBlank()) {
+            return "igAccountId";
+        }
+        if (event.igsid() == null || event.igsid().isBlank()) {
+            return "igsid";
+        }
+        return event.scenario() == null ? "scenario" : null;
     }
 
     /** Each event's span as a stored {@code traceparent}, by attribution id: the Send API call joins that trace. */
