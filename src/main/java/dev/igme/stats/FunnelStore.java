@@ -152,7 +152,7 @@ public class FunnelStore {
                 + " count(*) FILTER (WHERE a.scenario = $" + typed + ") AS typed,\n"
                 + " count(*) FILTER (WHERE a.scenario = $" + existing + ") AS existing,\n"
                 + " count(*) FILTER (WHERE a.new_thread) AS new_threads,\n"
-                + " count(k.click_id) AS from_clicks,\n"
+                + " count(DISTINCT k.click_id) FILTER (WHERE NOT k.bot) AS from_clicks,\n"
                 + " coalesce(sum((SELECT count(*) FROM coupon c WHERE c.attribution_id = a.attribution_id)), 0) AS coupons,\n"
                 + " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.occurred_at - k.clicked_at)) AS c2r50,\n"
                 + " percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM a.occurred_at - k.clicked_at)) AS c2r95,\n"

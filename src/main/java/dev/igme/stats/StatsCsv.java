@@ -113,12 +113,29 @@ public final class StatsCsv {
         try (SequenceWriter writer = MAPPER.writer(schema.build()).writeValues(out)) {
             for (Map<String, Object> line : lines) {
                 Map<String, Object> text = new LinkedHashMap<>();
-                line.forEach((column, value) -> text.put(column, value == null ? null : value.toString()));
+                line.forEach((column, value) -> text.put(column, value == null ? null : cell(value.toString())));
                 writer.write(text);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /**
+     * A text cell a spreadsheet would run as a formula (refs are typed by anyone: FOREIGN and
+     * TAMPERED ones come straight from strangers) gets a leading apostrophe, as OWASP advises.
+     */
+    static String cell(String value) {
+        return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 && !isNumber(value) ? "'" + value : value;
+    }
+
+    private static boolean isNumber(String value) {
+        try {
+            Double.parseDouble(value);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 }
