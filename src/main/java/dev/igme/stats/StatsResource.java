@@ -64,12 +64,7 @@ public class StatsResource {
         boolean csv = StatsParams.csv(format, headers.getAcceptableMediaTypes());
         StatsParams.Range range = StatsParams.range(from, to, tz, clock.instant(), config.defaultRange(),
                 config.maxRange());
-        int size;
-        try {
-            size = QueryParams.limit(limit, TopRefsQuery.DEFAULT_LIMIT, TopRefsQuery.MAX_LIMIT);
-        } catch (jakarta.ws.rs.BadRequestException e) {
-            throw ApiError.badRequest("limit must be between 1 and " + TopRefsQuery.MAX_LIMIT, "limit");
-        }
+        int size = QueryParams.limit(limit, TopRefsQuery.DEFAULT_LIMIT, TopRefsQuery.MAX_LIMIT);
         TopRefsQuery query = new TopRefsQuery(range.from(), range.to(), StatsParams.text(account),
                 StatsParams.text(campaign), StatsParams.channel(channel), StatsParams.text(link), size);
         return stats.topRefs(query).map(refs -> csv

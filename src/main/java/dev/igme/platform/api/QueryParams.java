@@ -21,11 +21,11 @@ public final class QueryParams {
         }
     }
 
-    /** The page size, checked against 1..max. */
+    /** The page size, checked against 1..max; out of range is a 400 naming {@code limit}. */
     public static int limit(Integer value, int defaultLimit, int max) {
         int size = value == null ? defaultLimit : value;
         if (size < 1 || size > max) {
-            throw ApiError.badRequest("limit must be between 1 and " + max);
+            throw ApiError.badRequest("limit must be between 1 and " + max, "limit");
         }
         return size;
     }
