@@ -64,8 +64,9 @@ public class ConsoleAccess {
         return signIn.user().map(user -> {
             if (user == null) {
                 return Pages.message(Response.Status.FORBIDDEN, "Sign-in is not configured",
-                        "Nobody can sign in to this console yet: OpenID Connect sign-in is not built"
-                                + " (see the README, \"Console\").");
+                        "Nobody can sign in to this console: no OpenID Connect issuer is configured"
+                                + " (quarkus.oidc.tenant-enabled and quarkus.oidc.auth-server-url; see the README,"
+                                + " \"Console\").");
             }
             if (!user.viewer()) {
                 return Pages.message(Response.Status.FORBIDDEN, "No access",

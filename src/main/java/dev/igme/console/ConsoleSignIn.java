@@ -33,7 +33,7 @@ public class ConsoleSignIn {
 
     static Optional<ConsoleUser> demoUser(IgmeConfig.Console console) {
         return console.demoRoles().filter(roles -> !roles.isEmpty())
-                .map(roles -> ConsoleUser.of(console.demoUser(), new HashSet<>(roles)));
+                .map(roles -> ConsoleUser.of(console.demoUser(), new HashSet<>(roles), false));
     }
 
     /** The visitor, or null when nobody is signed in (and no demo user is configured). */
@@ -44,7 +44,7 @@ public class ConsoleSignIn {
     ConsoleUser user(SecurityIdentity identity) {
         if (identity != null && !identity.isAnonymous()) {
             Set<String> roles = identity.getRoles();
-            return ConsoleUser.of(identity.getPrincipal().getName(), roles);
+            return ConsoleUser.of(identity.getPrincipal().getName(), roles, true);
         }
         return demo.orElse(null);
     }
