@@ -26,6 +26,8 @@ public final class Postgres implements AutoCloseable {
     private boolean scratch;
     private final int port;
     private EmbeddedPostgres server;
+    /** zonky stops the server in a JVM shutdown hook of its own, unless the owner stops it in order. */
+    private boolean shutdownHook = true;
 
     public Postgres(Path dataDir, int port) {
         this.dataDir = dataDir;
@@ -38,6 +40,15 @@ public final class Postgres implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Leaves stopping to {@link #close()}: for an owner that must stop the database after what uses
+     * it (the local run stops the service first, or the service's last commits would fail).
+     */
+    public Postgres stoppedByOwner() {
+        shutdownHook = false;
+        return this;
+    }
+
     public synchronized Postgres start() {
         if (server != null) {
             return this;
@@ -47,6 +58,7 @@ public final class Postgres implements AutoCloseable {
                     .setPort(port)
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(shutdownHook)
                     .setServerConfig("max_connections", "100")
                     .start();
             try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {

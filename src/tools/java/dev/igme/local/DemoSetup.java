@@ -69,6 +69,10 @@ final class DemoSetup {
         ((com.fasterxml.jackson.databind.node.ObjectNode) rule).set("message", JSON.createObjectNode()
                 .put("text", "Hi! Thanks for scanning the demo box ({channel} of campaign {campaign}). This reply was sent by igme."));
         expect(send("POST", "/api/v1/reply-rules", rule.toString()), 201, 409);
+        // Ice breakers, as a real account needs them (without them new threads carry no ref); the
+        // service sets them at the Graph API stand-in, and the account check finds them there.
+        expect(send("PUT", "/api/v1/accounts/" + account + "/ice-breakers", "{\"locales\":[{\"locale\":\"default\","
+                + "\"questions\":[{\"question\":\"What is in the demo box?\",\"payload\":\"DEMO_BOX\"}]}]}"), 200, 204);
         String ref = link.path("ref").asText();
         Files.writeString(refFile, ref);
         log.accept("demo: campaign '" + CAMPAIGN + "', link '" + link.path("label").asText() + "' (" + link.path("id").asText()

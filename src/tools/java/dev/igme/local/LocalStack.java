@@ -1,6 +1,9 @@
 package dev.igme.local;
 
+import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,6 +46,13 @@ public final class LocalStack {
     static final String DEMO_ACCOUNT = "17841400000000001";
     static final String DEMO_USERNAME = "igme.demo.shop";
 
+    /**
+     * How long Ctrl-C waits for the service before killing it. Its consumers take several seconds to
+     * leave their groups; a local run need not wait: what they had not committed is read again next
+     * time, and the pipeline takes a redelivery as the same item.
+     */
+    static final Duration SERVICE_STOP = Duration.ofSeconds(3);
+
     private LocalStack() {
     }
 
@@ -54,7 +65,7 @@ public final class LocalStack {
         Path data = target.resolve("local-stack");
         Files.createDirectories(data);
 
-        Postgres postgres = new Postgres(data.resolve("postgres"), POSTGRES_PORT);
+        Postgres postgres = new Postgres(data.resolve("postgres"), POSTGRES_PORT).stoppedByOwner();
         KafkaBroker kafka = new KafkaBroker(data.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT);
         log("starting PostgreSQL on localhost:" + POSTGRES_PORT + " and Kafka on localhost:" + KAFKA_PORT
                 + " (data in " + data + ")");
@@ -74,9 +85,13 @@ public final class LocalStack {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             long started = System.nanoTime();
             log("stopping the service, Kafka and PostgreSQL");
+            // Ctrl-C has also reached the service (same process group); SIGTERM covers a kill of this process alone
             service.destroy();
             try {
-                service.waitFor();
+                if (!service.waitFor(SERVICE_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log("the service did not stop within " + SERVICE_STOP.toSeconds() + " s; killing it");
+                    service.destroyForcibly().waitFor();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -108,7 +123,13 @@ public final class LocalStack {
         command.add(jar.toString());
         log("starting the service: " + String.join(" ", command));
         log("dev verify token: igme-dev-verify-token, dev app secret: igme-dev-app-secret");
-        return new ProcessBuilder(command).inheritIO().start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT);
+        if (TERMINAL != null) {
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(TERMINAL)).redirectError(ProcessBuilder.Redirect.appendTo(TERMINAL));
+        } else {
+            builder.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+        }
+        return builder.start();
     }
 
     /** A bearer token for the read API, signed with the demo key the dev profile trusts. */
@@ -149,6 +170,32 @@ public final class LocalStack {
     }
 
     private static void log(String message) {
-        System.out.println("[local-stack] " + message);
+        OUT.println("[local-stack] " + message);
+    }
+
+    /**
+     * The terminal the local run was started from, if any. Maven runs this class in a process of
+     * its own and pipes its output; Ctrl-C ends Maven at once, and its pipe with it, so the lines
+     * that say the service, Kafka and PostgreSQL stopped (and the service's own) would be lost.
+     * Written to the terminal directly, they are shown. Without one (CI, nohup), standard output.
+     */
+    private static final File TERMINAL = terminal();
+    private static final PrintStream OUT = TERMINAL == null ? System.out : openTerminal(TERMINAL);
+
+    private static File terminal() {
+        File tty = new File("/dev/tty");
+        try (FileOutputStream probe = new FileOutputStream(tty, true)) {
+            return tty;
+        } catch (IOException | SecurityException e) {
+            return null; // no controlling terminal
+        }
+    }
+
+    private static PrintStream openTerminal(File tty) {
+        try {
+            return new PrintStream(new FileOutputStream(tty, true), true, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return System.out;
+        }
     }
 }

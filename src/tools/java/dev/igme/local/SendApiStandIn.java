@@ -43,6 +43,9 @@ final class SendApiStandIn implements AutoCloseable {
         });
     }
 
+    /** The ice breakers the service set (POST /me/messenger_profile), none at first. */
+    private volatile String iceBreakers = "[]";
+
     SendApiStandIn start() {
         server.start();
         return this;
@@ -62,6 +65,16 @@ final class SendApiStandIn implements AutoCloseable {
             String id = "local-mid-" + sent.incrementAndGet();
             log.accept("Send API: reply to " + recipient + ": \"" + text + "\" (message id " + id + ")");
             answer = JSON.createObjectNode().put("recipient_id", recipient).put("message_id", id).toString();
+        } else if (path.endsWith("/messenger_profile")) {
+            // the account's ice breakers: what the service last set, as Meta keeps them
+            if ("POST".equals(exchange.getRequestMethod())) {
+                JsonNode profile = JSON.readTree(body);
+                iceBreakers = profile.path("ice_breakers").toString();
+                log.accept("Graph API: ice breakers set: " + iceBreakers);
+                answer = "{\"result\":\"success\"}";
+            } else {
+                answer = "{\"data\":[{\"ice_breakers\":" + iceBreakers + "}]}";
+            }
         } else if (path.endsWith("/subscribed_apps")) {
             answer = "{\"data\":[{\"subscribed_fields\":[\"messages\",\"messaging_postbacks\",\"messaging_referral\","
                     + "\"messaging_referrals\"]}],\"success\":true}";
