@@ -1,19 +1,25 @@
 package dev.igme.console;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import dev.igme.attribution.AttributionQuery;
 import dev.igme.attribution.AttributionStore;
+import dev.igme.reply.coupons.CodeUpload;
 import dev.igme.reply.coupons.CouponPools;
 import dev.igme.reply.outbox.Reply;
 import dev.igme.reply.outbox.ReplyRepository;
@@ -22,7 +28,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
 
-/** What happened: reply outcomes with their reasons, recent attributions with their refStatus, coupon pools. */
+/** What happened: reply outcomes with their reasons, recent attributions with their refStatus, coupon pools (and adding codes). */
 @ConsolePage
 @Path(Pages.ROOT)
 @Produces(MediaType.TEXT_HTML)
@@ -73,7 +79,36 @@ public class ActivityPages {
 
     @GET
     @Path("/coupons")
-    public Uni<Response> coupons() {
-        return pools.list().map(rows -> Pages.html(Response.Status.OK, couponsPage.data("pools", rows)));
+    public Uni<Response> coupons(@RestQuery Long pool, @RestQuery Integer added, @RestQuery Integer duplicates) {
+        String done = pool == null || added == null ? null
+                : added + " code(s) added" + (duplicates == null || duplicates == 0 ? "" : ", " + duplicates
+                        + " already in the pool or repeated in the upload, skipped") + ".";
+        return couponsPage(Response.Status.OK, pool, done, null, "");
+    }
+
+    /**
+     * Adds codes pasted one per line (or a CSV with a {@code code} header) to a pool, all or none, as
+     * {@code POST /api/v1/coupon-pools/{id}/codes} does; a refused upload is shown beside the pool's
+     * box with the pasted text kept.
+     */
+    @POST
+    @Path("/coupons/{id}/codes")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> addCodes(@PathParam("id") long id, @RestForm String codes) {
+        String text = codes == null ? "" : codes;
+        return Uni.createFrom().deferred(() -> pools.upload(id, CodeUpload.TEXT, text.getBytes(StandardCharsets.UTF_8)))
+                .chain(uploaded -> uploaded == null
+                        ? Uni.createFrom().item(Pages.message(Response.Status.NOT_FOUND, "No such coupon pool",
+                                "There is no coupon pool " + id + "."))
+                        : Uni.createFrom().item(Pages.seeOther(Pages.ROOT + "/coupons?pool=" + id + "&added="
+                                + uploaded.added() + "&duplicates=" + uploaded.duplicates())))
+                .onFailure(CodeUpload.InvalidUpload.class).recoverWithUni(e -> couponsPage(
+                        Response.Status.fromStatusCode(((CodeUpload.InvalidUpload) e).status()), id, null, e.getMessage(), text));
+    }
+
+    /** The pools; {@code pool} is the one a message ({@code done}) or a refusal ({@code error}) is about. */
+    private Uni<Response> couponsPage(Response.Status status, Long pool, String done, String error, String codes) {
+        return pools.list().map(rows -> Pages.html(status, couponsPage.data("pools", rows)
+                .data("pool", pool == null ? -1L : pool).data("done", done).data("error", error).data("codes", codes)));
     }
 }

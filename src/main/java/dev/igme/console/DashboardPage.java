@@ -25,13 +25,15 @@ import dev.igme.stats.FunnelQuery;
 import dev.igme.stats.FunnelRow;
 import dev.igme.stats.GroupBy;
 import dev.igme.stats.StatsService;
+import dev.igme.stats.TopRef;
+import dev.igme.stats.TopRefsQuery;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
 
 /**
  * A campaign's dashboard: the funnel (clicks → conversations → replies) over the last days, per
- * day as charts and per link as a table, all from {@link StatsService}.
+ * day as charts and per link as a table, and its top refs, all from {@link StatsService}.
  */
 @ConsolePage
 @Path(Pages.ROOT + "/campaigns/{id}/dashboard")
@@ -42,6 +44,8 @@ public class DashboardPage {
     static final String CHART_JS = "/webjars/chart.js/4.5.1/dist/chart.umd.min.js";
     static final int DEFAULT_DAYS = 30;
     static final int MAX_DAYS = 366;
+    /** Rows of the campaign's top refs under the charts. */
+    static final int TOP_REFS = 10;
 
     /** The charts' series, one value per day of {@code days}. */
     public record Charts(List<String> days, List<Long> clicks, List<Long> icebreakerTaps, List<Long> typedMessages,
@@ -87,14 +91,15 @@ public class DashboardPage {
                     .map(report -> report.rows());
             Uni<List<FunnelRow>> whole = stats.funnel(new FunnelQuery(from, to, zone, GroupBy.CAMPAIGN, id, null, null, null))
                     .map(report -> report.rows());
-            return Uni.combine().all().unis(perDay, perLink, whole).asTuple().map(both -> {
+            Uni<List<TopRef>> topRefs = stats.topRefs(new TopRefsQuery(from, to, null, id, null, null, TOP_REFS));
+            return Uni.combine().all().unis(perDay, perLink, whole, topRefs).asTuple().map(both -> {
                 // a campaign without links has no row of its own: zeros
                 FunnelRow total = both.getItem3().isEmpty() ? total(List.of()) : both.getItem3().get(0);
                 return Pages.html(Response.Status.OK, page.data("campaign", campaign).data("total", total)
                         .data("totalSkipped", sum(total.replies().skipped().values()))
                         .data("totalFailed", sum(total.replies().failed().values()))
                         .data("conversion", percent(total.referralsFromClicks(), total.clicks()))
-                        .data("links", both.getItem2()).data("days", span).data("zone", zone.getId())
+                        .data("links", both.getItem2()).data("topRefs", both.getItem4()).data("days", span).data("zone", zone.getId())
                         .data("charts", Json.write(mapper, charts(both.getItem1())).replace("<", "\\u003c"))
                         .data("chartJs", CHART_JS));
             });

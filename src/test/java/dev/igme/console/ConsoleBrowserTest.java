@@ -134,6 +134,11 @@ public class ConsoleBrowserTest {
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError("the dashboard did not count the click, conversation and reply: " + seen[0], e);
             }
+            // its top refs: the link's own ref (the per-click ref counted under it), verified, one conversation
+            String linkRef = igMe.substring(igMe.indexOf("?ref=") + "?ref=".length());
+            WebElement top = driver.findElement(By.xpath("//table[@id='top-refs']//tr[td/code[text()='" + linkRef + "']]"));
+            assertTrue(top.getText().contains("VERIFIED"), top.getText());
+            assertEquals("1", top.findElement(By.cssSelector("td[data-label='Conversations']")).getText());
             await().atMost(WAIT).until(() -> chartSum(browser, "chart-clicks") == 1L);
             assertEquals(1L, chartSum(browser, "chart-conversations"));
             assertEquals(1L, chartSum(browser, "chart-replies"));

@@ -1,0 +1,74 @@
+package dev.igme.console;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+
+import dev.igme.testing.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * An admin adds coupon codes to a pool from the console, all or none, as the API takes them; a
+ * refused upload is shown beside that pool's box with what was pasted, and adds nothing.
+ */
+@QuarkusTest
+public class ConsoleCouponsTest {
+
+    static long newPool(String name) {
+        return given().auth().oauth2(Tokens.withRoles("igme-admin")).contentType("application/json")
+                .body("{\"name\":\"" + name + "\",\"lowThreshold\":5}").post("/api/v1/coupon-pools")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    static long left(long pool) {
+        return given().auth().oauth2(Tokens.viewer()).get("/api/v1/coupon-pools/" + pool).then().statusCode(200)
+                .extract().jsonPath().getLong("left");
+    }
+
+    @Test
+    void codesPastedOnePerLineAreAdded_andThePageSaysHowMany() {
+        long pool = newPool("console-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36));
+        Response page = given().get("/console/coupons");
+        page.then().statusCode(200).body(containsString("id=\"codes-" + pool + "\""));
+        String cookie = page.getCookie("igme-console-csrf");
+        String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
+        String location = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .cookie("igme-console-csrf", cookie).formParam("csrf-token", token)
+                .formParam("codes", "SPRING-1\r\nSPRING-2\r\n\r\nSPRING-2\r\n").post("/console/coupons/" + pool + "/codes")
+                .then().statusCode(303).header("Location", containsString("/console/coupons?pool=" + pool))
+                .extract().header("Location");
+        assertEquals(2, left(pool));
+        given().cookie("igme-console-csrf", cookie).get(location).then().statusCode(200)
+                .body(containsString("2 code(s) added, 1 already in the pool or repeated in the upload, skipped."));
+    }
+
+    @Test
+    void aRefusedUploadIsShownBesideThePool_withThePastedText_andAddsNothing() {
+        long pool = newPool("console-bad-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36));
+        Response page = given().get("/console/coupons");
+        String cookie = page.getCookie("igme-console-csrf");
+        String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
+        String tooLong = "X".repeat(65);
+        given().contentType("application/x-www-form-urlencoded").cookie("igme-console-csrf", cookie)
+                .formParam("csrf-token", token).formParam("codes", "GOOD-1\n" + tooLong + "\n")
+                .post("/console/coupons/" + pool + "/codes")
+                .then().statusCode(400).contentType(containsString("text/html"))
+                .body(containsString("id=\"codes-" + pool + "-error\""))
+                .body(containsString("line 2"))
+                .body(containsString("GOOD-1\n" + tooLong));
+        assertEquals(0, left(pool));
+        // a pool that does not exist: a page saying so
+        given().contentType("application/x-www-form-urlencoded").cookie("igme-console-csrf", cookie)
+                .formParam("csrf-token", token).formParam("codes", "A-1").post("/console/coupons/999999999/codes")
+                .then().statusCode(404).body(containsString("No such coupon pool"));
+        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("codes", "FORGED-1").post("/console/coupons/" + pool + "/codes").then().statusCode(400)
+                .body(containsString("The form has expired"));
+        assertEquals(0, left(pool));
+    }
+}
