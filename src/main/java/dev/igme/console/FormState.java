@@ -21,10 +21,11 @@ public final class FormState {
 
     /**
      * Puts the service's message beside the field it named: {@code channels[2]} belongs to the
-     * field {@code channels}; a field the form does not have is shown above the form.
+     * field {@code channels}, {@code message.quickReplies[1].title} to {@code message.quickReplies};
+     * a field the form does not have is shown above the form.
      */
     public FormState error(String field, String message, List<String> fields) {
-        String name = field == null ? "" : field.replaceAll("\\[\\d+]", "").replaceAll("\\[\\d+]\\..*$", "");
+        String name = field == null ? "" : field.replaceAll("\\[\\d+]\\..*$", "").replaceAll("\\[\\d+]", "");
         if (fields.contains(name)) {
             errors.put(name, message);
         } else {

@@ -45,6 +45,9 @@ public class RuleForm {
     public String text;
     @RestForm
     public String couponPool;
+    /** Quick reply buttons, one per line: {@code title | payload} (a line without {@code |} is its own payload). */
+    @RestForm("message.quickReplies")
+    public String quickReplies;
 
     FormState state() {
         return new FormState().set("name", name).set("match.type", matchType).set("match.pattern", pattern)
@@ -52,11 +55,38 @@ public class RuleForm {
                 .set("scenarios", scenarios == null ? "" : String.join(",", scenarios)).set("accounts", accounts)
                 .set("campaigns", campaigns).set("channels", channels).set("links", links).set("priority", priority)
                 .set("cooldownSeconds", cooldownSeconds).set("enabled", enabled).set("message.text", text)
-                .set("couponPool", couponPool);
+                .set("couponPool", couponPool).set("message.quickReplies", quickReplies);
+    }
+
+    /** The quick replies typed in the form, in order; blank lines skipped. */
+    List<QuickReply> quickReplies() {
+        List<QuickReply> result = new ArrayList<>();
+        if (quickReplies != null) {
+            for (String line : quickReplies.split("\\R")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                int bar = line.indexOf('|');
+                String title = (bar < 0 ? line : line.substring(0, bar)).strip();
+                String payload = bar < 0 ? title : line.substring(bar + 1).strip();
+                result.add(new QuickReply(title, payload));
+            }
+        }
+        return result;
+    }
+
+    /** The form's lines for stored quick replies. */
+    static String quickReplyLines(List<QuickReply> quickReplies) {
+        StringBuilder lines = new StringBuilder();
+        for (QuickReply q : quickReplies == null ? List.<QuickReply>of() : quickReplies) {
+            lines.append(q.title()).append(q.payload().equals(q.title()) ? "" : " | " + q.payload()).append('\n');
+        }
+        return lines.toString();
     }
 
     /** The rule to store; throws {@link RuleValidator.InvalidRule}-like refusals through the service. */
-    ReplyRule rule(Long id, List<QuickReply> quickReplies) {
+    ReplyRule rule(Long id) {
+        List<QuickReply> quickReplies = quickReplies();
         ReplyRule.Match match = blank(matchType) && blank(pattern) ? null
                 : new ReplyRule.Match(matchType(), pattern, caseInsensitive);
         List<Scenario> chosen = new ArrayList<>();

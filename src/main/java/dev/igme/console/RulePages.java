@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 
 import dev.igme.attribution.Scenario;
-import dev.igme.graph.QuickReply;
 import dev.igme.reply.rules.ReplyRule;
 import dev.igme.reply.rules.ReplyRules;
 import dev.igme.reply.rules.RuleValidator;
@@ -37,7 +36,7 @@ public class RulePages {
 
     /** The form's fields, named as the validator names them. */
     static final List<String> FIELDS = List.of("name", "match.type", "match.pattern", "scenarios", "accounts",
-            "campaigns", "channels", "links", "priority", "cooldownSeconds", "message.text", "couponPool");
+            "campaigns", "channels", "links", "priority", "cooldownSeconds", "message.text", "message.quickReplies", "couponPool");
 
     private final ReplyRules rules;
     private final Template list;
@@ -72,7 +71,7 @@ public class RulePages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> create(@BeanParam RuleForm in) {
         FormState form = in.state();
-        return Uni.createFrom().deferred(() -> rules.create(in.rule(null, List.of())))
+        return Uni.createFrom().deferred(() -> rules.create(in.rule(null)))
                 .map(created -> Pages.seeOther(Pages.ROOT + "/rules#rule-" + created.id()))
                 .onFailure().recoverWithItem(e -> refused(e, null, form));
     }
@@ -86,9 +85,7 @@ public class RulePages {
             if (existing == null) {
                 return Uni.createFrom().item(notFound(id));
             }
-            // the form has no quick-reply editor: the rule keeps the ones it has
-            List<QuickReply> quickReplies = existing.message() == null ? List.of() : existing.message().quickReplies();
-            return Uni.createFrom().deferred(() -> rules.update(id, in.rule(id, quickReplies)))
+            return Uni.createFrom().deferred(() -> rules.update(id, in.rule(id)))
                     .map(updated -> Pages.seeOther(Pages.ROOT + "/rules#rule-" + id))
                     .onFailure().recoverWithItem(e -> refused(e, id, form));
         });
@@ -108,7 +105,7 @@ public class RulePages {
 
     private Response refused(Throwable e, Long id, FormState form) {
         if (e instanceof RuleValidator.InvalidRule invalid) {
-            return form(Response.Status.BAD_REQUEST, id, form.error(invalid.field(), e.getMessage(), FIELDS));
+            return form(Response.Status.BAD_REQUEST, id, form.error(invalid.field(), forTheForm(invalid), FIELDS));
         }
         if (e instanceof RuleForm.Refused number) {
             return form(Response.Status.BAD_REQUEST, id, form.error(number.field, e.getMessage(), FIELDS));
@@ -131,6 +128,20 @@ public class RulePages {
         return Pages.message(Response.Status.NOT_FOUND, "No such rule", "There is no reply rule " + id + ".");
     }
 
+    private static final java.util.regex.Pattern QUICK_REPLY = java.util.regex.Pattern
+            .compile("message\\.quickReplies\\[(\\d+)](?:\\.(\\w+))?");
+
+    /** The API's words, with a quick reply's index said as the line of the form's box it came from. */
+    static String forTheForm(RuleValidator.InvalidRule invalid) {
+        java.util.regex.Matcher m = QUICK_REPLY.matcher(invalid.field() == null ? "" : invalid.field());
+        if (!m.matches()) {
+            return invalid.getMessage();
+        }
+        String rest = invalid.getMessage().substring(invalid.field().length()).strip();
+        return "line " + (Integer.parseInt(m.group(1)) + 1) + ": " + (m.group(2) == null ? "" : "the " + m.group(2) + " ")
+                + rest;
+    }
+
     static FormState state(ReplyRule rule) {
         return new FormState().set("name", rule.name())
                 .set("match.type", rule.match() == null ? "" : rule.match().type().name())
@@ -141,6 +152,7 @@ public class RulePages {
                 .set("links", join(rule.links())).set("priority", rule.priority())
                 .set("cooldownSeconds", rule.cooldownSeconds()).set("enabled", Boolean.TRUE.equals(rule.enabled()))
                 .set("message.text", rule.message() == null ? "" : rule.message().text())
+                .set("message.quickReplies", RuleForm.quickReplyLines(rule.message() == null ? null : rule.message().quickReplies()))
                 .set("couponPool", rule.couponPool() == null ? "" : rule.couponPool());
     }
 
