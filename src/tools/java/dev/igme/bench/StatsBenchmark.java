@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -23,6 +24,8 @@ import org.flywaydb.core.Flyway;
 import dev.igme.stats.FunnelQuery;
 import dev.igme.stats.FunnelStore;
 import dev.igme.stats.GroupBy;
+import dev.igme.stats.RollupStore;
+import dev.igme.stats.Rollups;
 import dev.igme.stats.StatsService;
 import dev.igme.stats.TopRefsQuery;
 import dev.igme.testing.Postgres;
@@ -187,52 +190,97 @@ public final class StatsBenchmark {
         step("coupons", started);
     }
 
-    private static void measure(Postgres postgres, int runs) {
+    private static void measure(Postgres postgres, int runs) throws SQLException {
         Vertx vertx = Vertx.vertx();
         String[] hostDb = postgres.reactiveUrl().substring("postgresql://".length()).split("[:/]");
         Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
                 .connectingTo(new PgConnectOptions().setHost(hostDb[0]).setPort(Integer.parseInt(hostDb[1]))
                         .setDatabase(hostDb[2]).setUser(Postgres.USER).setPassword(Postgres.PASSWORD))
                 .using(vertx).build();
-        StatsService stats = new StatsService(new FunnelStore(pool, java.time.Duration.ofMinutes(10)));
+        FunnelStore funnelStore = new FunnelStore(pool, Duration.ofMinutes(10));
         Instant end = START.plus(Duration.ofDays(365));
         ZoneId utc = ZoneId.of("UTC");
         ZoneId berlin = ZoneId.of("Europe/Berlin");
-        Map<String, Supplier<Uni<?>>> queries = new LinkedHashMap<>();
-        if (Boolean.getBoolean("bench.stats.year")) {
-            // a year of the whole account: see BENCHMARKS.md (its first run ended with PostgreSQL OOM-killed)
-            queries.put("funnel year, account, groupBy=campaign",
-                    () -> stats.funnel(new FunnelQuery(START, end, utc, GroupBy.CAMPAIGN, null, null, null, ACCOUNT)));
-            queries.put("funnel year, account, groupBy=link",
-                    () -> stats.funnel(new FunnelQuery(START, end, utc, GroupBy.LINK, null, null, null, ACCOUNT)));
-            queries.put("funnel year, account, groupBy=day tz=Europe/Berlin",
-                    () -> stats.funnel(new FunnelQuery(START, end, berlin, GroupBy.DAY, null, null, null, ACCOUNT)));
+        List<ZoneId> zones = List.of(utc, berlin);
+
+        // the rollups as the job builds them on its first run: every day that ended, one per transaction
+        RollupStore rollupStore = new RollupStore(pool);
+        Clock dayAfter = Clock.fixed(end.plus(Duration.ofHours(36)), utc);
+        Rollups rollups = new Rollups(rollupStore, dayAfter, zones, Duration.ofDays(3), Duration.ofMinutes(10), false);
+        String jdbc = "jdbc:" + postgres.reactiveUrl();
+        try (Connection c = DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD);
+                Statement s = c.createStatement()) {
+            if (count(s, "SELECT count(*) FROM stats_rollup") == 0) {
+                long started = System.nanoTime();
+                rollups.run().await().atMost(Duration.ofHours(2));
+                System.out.printf(Locale.ROOT, "rollups: first run (back-fill of %s) took %.0f s%n", zones,
+                        (System.nanoTime() - started) / 1e9);
+                s.execute("VACUUM ANALYZE stats_link_day");
+                s.execute("VACUUM ANALYZE stats_ref_day");
+            } else {
+                System.out.println("rollups: reusing the rollups in the database");
+            }
+            long started = System.nanoTime();
+            rollups.run().await().atMost(Duration.ofHours(1));
+            System.out.printf(Locale.ROOT, "rollups: a later run (lookback 3 days x %d zones) took %.1f s%n",
+                    zones.size(), (System.nanoTime() - started) / 1e9);
+            System.out.printf(Locale.ROOT, "rollups: stats_link_day %,d rows, %s; stats_ref_day %,d rows, %s%n",
+                    count(s, "SELECT count(*) FROM stats_link_day"),
+                    text(s, "SELECT pg_size_pretty(pg_total_relation_size('stats_link_day'))"),
+                    count(s, "SELECT count(*) FROM stats_ref_day"),
+                    text(s, "SELECT pg_size_pretty(pg_total_relation_size('stats_ref_day'))"));
         }
-        queries.put("funnel 30 days, one campaign, groupBy=day",
-                () -> stats.funnel(new FunnelQuery(end.minus(Duration.ofDays(30)), end, utc, GroupBy.DAY, "bench-c7", null,
-                        null, ACCOUNT)));
-        queries.put("funnel 30 days, account, groupBy=campaign",
-                () -> stats.funnel(new FunnelQuery(end.minus(Duration.ofDays(30)), end, utc, GroupBy.CAMPAIGN, null, null,
-                        null, ACCOUNT)));
-        queries.put("funnel 30 days, one link, groupBy=link",
-                () -> stats.funnel(new FunnelQuery(end.minus(Duration.ofDays(30)), end, utc, GroupBy.LINK, null, null,
-                        "bl17", null)));
-        queries.put("top-refs year, account, 20",
-                () -> stats.topRefs(new TopRefsQuery(START, end, ACCOUNT, null, null, null, 20)));
+
+        StatsService raw = new StatsService(funnelStore, null, List.of());
+        StatsService rolled = new StatsService(funnelStore, rollupStore, zones);
+        Map<String, Supplier<Uni<?>>> queries = new LinkedHashMap<>();
+        Instant midFrom = START.plus(Duration.ofHours(12));
+        Instant midTo = end.minus(Duration.ofHours(12));
+        for (StatsService stats : Boolean.getBoolean("bench.stats.raw") ? List.of(rolled, raw) : List.of(rolled)) {
+            String path = stats == raw ? "raw: " : "rollups: ";
+            if (stats == rolled || Boolean.getBoolean("bench.stats.year")) {
+                // a year of the whole account: on the raw rows, see BENCHMARKS.md (OOM at scale 0.1)
+                queries.put(path + "funnel year, account, groupBy=campaign",
+                        () -> stats.funnel(new FunnelQuery(START, end, utc, GroupBy.CAMPAIGN, null, null, null, ACCOUNT)));
+                queries.put(path + "funnel year, account, groupBy=link",
+                        () -> stats.funnel(new FunnelQuery(START, end, utc, GroupBy.LINK, null, null, null, ACCOUNT)));
+                queries.put(path + "funnel year, account, groupBy=day tz=Europe/Berlin",
+                        () -> stats.funnel(new FunnelQuery(START, end, berlin, GroupBy.DAY, null, null, null, ACCOUNT)));
+                queries.put(path + "funnel year-1d, mid-day edges, account, campaign",
+                        () -> stats.funnel(new FunnelQuery(midFrom, midTo, utc, GroupBy.CAMPAIGN, null, null, null, ACCOUNT)));
+            }
+            queries.put(path + "funnel 30 days, one campaign, groupBy=day",
+                    () -> stats.funnel(new FunnelQuery(end.minus(Duration.ofDays(30)), end, utc, GroupBy.DAY, "bench-c7", null,
+                            null, ACCOUNT)));
+            queries.put(path + "funnel 30 days, account, groupBy=campaign",
+                    () -> stats.funnel(new FunnelQuery(end.minus(Duration.ofDays(30)), end, utc, GroupBy.CAMPAIGN, null, null,
+                            null, ACCOUNT)));
+            queries.put(path + "funnel 30 days, one link, groupBy=link",
+                    () -> stats.funnel(new FunnelQuery(end.minus(Duration.ofDays(30)), end, utc, GroupBy.LINK, null, null,
+                            "bl17", null)));
+            if (stats == rolled || Boolean.getBoolean("bench.stats.year")) {
+                queries.put(path + "top-refs year, account, 20",
+                        () -> stats.topRefs(new TopRefsQuery(START, end, ACCOUNT, null, null, null, 20)));
+                queries.put(path + "top-refs year-1d, mid-day edges, account, 20",
+                        () -> stats.topRefs(new TopRefsQuery(midFrom, midTo, ACCOUNT, null, null, null, 20)));
+            }
+        }
+        int rawRuns = Integer.getInteger("bench.stats.raw-runs", 3);
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-52s %5s %9s %9s %9s %9s%n", "query", "runs", "min ms", "p50 ms", "p95 ms",
+        System.out.printf(Locale.ROOT, "%-62s %5s %9s %9s %9s %9s%n", "query", "runs", "min ms", "p50 ms", "p95 ms",
                 "max ms");
         for (Map.Entry<String, Supplier<Uni<?>>> q : queries.entrySet()) {
+            int n = q.getKey().startsWith("raw") ? rawRuns : runs;
             q.getValue().get().await().atMost(Duration.ofMinutes(30)); // warm-up
-            double[] millis = new double[runs];
-            for (int i = 0; i < runs; i++) {
+            double[] millis = new double[n];
+            for (int i = 0; i < n; i++) {
                 long t0 = System.nanoTime();
                 q.getValue().get().await().atMost(Duration.ofMinutes(30));
                 millis[i] = (System.nanoTime() - t0) / 1e6;
             }
             Arrays.sort(millis);
-            System.out.printf(Locale.ROOT, "%-52s %5d %9.1f %9.1f %9.1f %9.1f%n", q.getKey(), runs, millis[0],
-                    percentile(millis, 0.50), percentile(millis, 0.95), millis[runs - 1]);
+            System.out.printf(Locale.ROOT, "%-62s %5d %9.1f %9.1f %9.1f %9.1f%n", q.getKey(), n, millis[0],
+                    percentile(millis, 0.50), percentile(millis, 0.95), millis[n - 1]);
         }
         pool.close().await().indefinitely();
         vertx.close().await().indefinitely();
