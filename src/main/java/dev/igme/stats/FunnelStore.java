@@ -236,19 +236,39 @@ public class FunnelStore {
                 .addOffsetDateTime(utc(plan.from())).addOffsetDateTime(utc(plan.interiorFrom()))
                 .addOffsetDateTime(utc(plan.interiorTo())).addOffsetDateTime(utc(plan.to()));
         RollupSql.addEnums(params);
+        String dayColumns = RollupSql.COLUMNS.replaceAll("(\\w+)", "d.$1").replace("d.link_id", "%s");
+        String rolledUp;
+        if (q.groupBy() == GroupBy.DAY && q.channel() == null && q.link() == null) {
+            // by day over whole campaigns (an account, a campaign): one row per campaign and day
+            rolledUp = "SELECT d.day, " + dayColumns.formatted("NULL::text") + " FROM stats_campaign_day d\n"
+                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND d.campaign_id IN (SELECT campaign_id FROM s)";
+        } else if (q.groupBy() == GroupBy.DAY) {
+            rolledUp = "SELECT d.day, " + dayColumns.formatted("d.link_id") + " FROM stats_link_day d\n"
+                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND d.link_id IN (SELECT id FROM s)";
+        } else {
+            // whole months from the month rollups, the days around them from the day rollups
+            params.addLocalDate(plan.monthFrom()).addLocalDate(plan.monthTo()); // $17, $18
+            rolledUp = "SELECT d.month AS day, " + dayColumns.formatted("d.link_id") + " FROM stats_link_month d\n"
+                    + "  WHERE d.zone = $5 AND d.month >= $17 AND d.month < $18 AND d.link_id IN (SELECT id FROM s)\n"
+                    + " UNION ALL\n"
+                    + " SELECT d.day, " + dayColumns.formatted("d.link_id") + " FROM stats_link_day d\n"
+                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND NOT (d.day >= $17 AND d.day < $18)"
+                    + " AND d.link_id IN (SELECT id FROM s)";
+        }
         String sql = "WITH s AS (" + SCOPE + ")\n"
                 + "SELECT " + key + " AS key, sum(u.clicks) AS clicks, sum(u.bot_clicks) AS bots,"
                 + " sum(u.conversations) AS conversations, sum(u.icebreaker_taps) AS icebreaker,"
                 + " sum(u.typed_messages) AS typed, sum(u.existing_thread_referrals) AS existing,"
                 + " sum(u.new_threads) AS new_threads, sum(u.referrals_from_clicks) AS from_clicks,"
                 + " sum(u.coupons_issued) AS coupons, sum(u.bound_identities) AS bound" + sums + "\n"
-                + "FROM (SELECT d.day, " + RollupSql.COLUMNS.replaceAll("(\\w+)", "d.$1") + " FROM stats_link_day d\n"
-                + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND d.link_id IN (SELECT id FROM s)\n"
+                + "FROM (" + rolledUp + "\n"
                 + " UNION ALL\n"
                 + " SELECT e.day, " + RollupSql.COLUMNS + " FROM (\n"
                 + RollupSql.linkDays("$5", at -> "((" + at + " >= $8 AND " + at + " < $9) OR (" + at + " >= $10 AND " + at
                         + " < $11))", id -> id + " IN (SELECT id FROM s)", 12)
-                + ") e) u JOIN s ON s.id = u.link_id\n"
+                + ") e) u\n"
+                // grouped by day, every source is already narrowed to the scope
+                + (q.groupBy() == GroupBy.DAY ? "" : "JOIN s ON s.id = u.link_id\n")
                 + "GROUP BY 1";
         return read(sql, params).map(rows -> {
             List<ClickCounts> clicks = new ArrayList<>();

@@ -10,9 +10,11 @@ import java.util.Optional;
  * inside {@code from..to} that are rolled up ({@code dayFrom <= day < dayTo}) come from the
  * rollups; what lies before the first of them ({@code from..interiorFrom}) and after the last
  * ({@code interiorTo..to}: a partial last day, today, days not rolled up yet) from the raw rows.
+ * The whole calendar months among those days ({@code monthFrom <= day < monthTo}, empty when
+ * equal) may be read from the month rollups instead of their days.
  */
 public record RollupPlan(ZoneId zone, LocalDate dayFrom, LocalDate dayTo, Instant from, Instant interiorFrom,
-        Instant interiorTo, Instant to) {
+        Instant interiorTo, Instant to, LocalDate monthFrom, LocalDate monthTo) {
 
     /**
      * The split of {@code from..to}, or empty when not one whole rolled-up day lies inside it (then
@@ -35,7 +37,13 @@ public record RollupPlan(ZoneId zone, LocalDate dayFrom, LocalDate dayTo, Instan
         if (!first.isBefore(end)) {
             return Optional.empty();
         }
+        LocalDate monthFrom = first.getDayOfMonth() == 1 ? first : first.withDayOfMonth(1).plusMonths(1);
+        LocalDate monthTo = end.withDayOfMonth(1);
+        if (!monthFrom.isBefore(monthTo)) {
+            monthFrom = first;
+            monthTo = first;
+        }
         return Optional.of(new RollupPlan(zone, first, end, from, first.atStartOfDay(zone).toInstant(),
-                end.atStartOfDay(zone).toInstant(), to));
+                end.atStartOfDay(zone).toInstant(), to, monthFrom, monthTo));
     }
 }

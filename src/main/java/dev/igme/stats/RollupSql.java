@@ -86,6 +86,28 @@ final class RollupSql {
                 + "  GROUP BY 1, 2) a ON a.day = c.day AND a.link_id = c.link_id";
     }
 
+    /**
+     * The sums of {@code stats_link_day} rows (alias {@code d}) in its column order after the key
+     * columns, arrays summed element by element: how the month and campaign rollups are made.
+     */
+    static String summed() {
+        StringBuilder sql = new StringBuilder("sum(d.clicks), sum(d.bot_clicks), sum(d.conversations),"
+                + " sum(d.icebreaker_taps), sum(d.typed_messages), sum(d.existing_thread_referrals), sum(d.new_threads),"
+                + " sum(d.referrals_from_clicks), sum(d.coupons_issued), sum(d.bound_identities)");
+        sql.append(", ").append(sumOfArrays("d.replies", ReplyStatus.values().length));
+        sql.append(", ").append(sumOfArrays("d.click_to_referral", LatencyHistogram.BUCKETS));
+        sql.append(", ").append(sumOfArrays("d.referral_to_reply", LatencyHistogram.BUCKETS));
+        return sql.toString();
+    }
+
+    private static String sumOfArrays(String column, int length) {
+        StringBuilder sql = new StringBuilder("ARRAY[");
+        for (int i = 1; i <= length; i++) {
+            sql.append(i == 1 ? "" : ", ").append("coalesce(sum(").append(column).append('[').append(i).append("]), 0)");
+        }
+        return sql.append("]::int[]").toString();
+    }
+
     private static String histogram(String bucket) {
         StringBuilder sql = new StringBuilder("ARRAY[");
         for (int b = 1; b <= LatencyHistogram.BUCKETS; b++) {

@@ -88,6 +88,18 @@ public class RollupStore {
         Uni<?> links = c.preparedQuery("DELETE FROM stats_link_day WHERE zone = $1 AND day = $2")
                 .execute(Tuple.of(zone.getId(), day))
                 .chain(() -> c.preparedQuery(insert).execute(params));
+        // the coarser rollups of this day's campaign rows and of its month, from the day rows
+        LocalDate month = day.withDayOfMonth(1);
+        links = links.chain(() -> c.preparedQuery("DELETE FROM stats_campaign_day WHERE zone = $1 AND day = $2")
+                .execute(Tuple.of(zone.getId(), day)))
+                .chain(() -> c.preparedQuery("INSERT INTO stats_campaign_day SELECT d.zone, d.day, l.campaign_id, "
+                        + RollupSql.summed() + " FROM stats_link_day d JOIN link l ON l.id = d.link_id"
+                        + " WHERE d.zone = $1 AND d.day = $2 GROUP BY 1, 2, 3").execute(Tuple.of(zone.getId(), day)))
+                .chain(() -> c.preparedQuery("DELETE FROM stats_link_month WHERE zone = $1 AND month = $2")
+                        .execute(Tuple.of(zone.getId(), month)))
+                .chain(() -> c.preparedQuery("INSERT INTO stats_link_month SELECT d.zone, $2::date, d.link_id, "
+                        + RollupSql.summed() + " FROM stats_link_day d WHERE d.zone = $1 AND d.day >= $2"
+                        + " AND d.day < $3 GROUP BY 1, 2, 3").execute(Tuple.of(zone.getId(), month, month.plusMonths(1))));
         if (zone.getId().equals(Rollups.UTC.getId())) {
             links = links.chain(() -> c.preparedQuery("DELETE FROM stats_ref_day WHERE day = $1").execute(Tuple.of(day)))
                     .chain(() -> c.preparedQuery("INSERT INTO stats_ref_day (day, ig_account_id, ref, ref_status, link_id,"

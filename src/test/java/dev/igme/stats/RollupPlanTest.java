@@ -22,6 +22,23 @@ class RollupPlanTest {
         assertEquals(LocalDate.parse("2026-03-10"), plan.dayTo());
         assertEquals(Instant.parse("2026-03-02T00:00:00Z"), plan.interiorFrom());
         assertEquals(Instant.parse("2026-03-10T00:00:00Z"), plan.interiorTo());
+        assertEquals(plan.monthFrom(), plan.monthTo(), "no whole month");
+    }
+
+    @Test
+    void wholeMonthsAmongTheDaysCanBeReadAsMonths() {
+        RollupPlan plan = RollupPlan.of(Instant.parse("2026-01-15T05:00:00Z"), Instant.parse("2026-05-02T12:00:00Z"),
+                UTC, LocalDate.parse("2026-06-01")).orElseThrow();
+        assertEquals(LocalDate.parse("2026-02-01"), plan.monthFrom());
+        assertEquals(LocalDate.parse("2026-05-01"), plan.monthTo());
+        RollupPlan aligned = RollupPlan.of(Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"),
+                UTC, LocalDate.parse("2026-01-02")).orElseThrow();
+        assertEquals(LocalDate.parse("2025-01-01"), aligned.monthFrom());
+        assertEquals(LocalDate.parse("2026-01-01"), aligned.monthTo());
+        // months not wholly rolled up are read as days
+        RollupPlan partly = RollupPlan.of(Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"),
+                UTC, LocalDate.parse("2025-03-20")).orElseThrow();
+        assertEquals(LocalDate.parse("2025-03-01"), partly.monthTo());
     }
 
     @Test

@@ -81,6 +81,11 @@ public class RollupsTest {
         return LocalDate.now(ZoneOffset.UTC).minusDays(20);
     }
 
+    /** The first day of the month before last: a whole month older than {@link #base()}. */
+    private static LocalDate month() {
+        return LocalDate.now(ZoneOffset.UTC).minusMonths(2).withDayOfMonth(1);
+    }
+
     private static Instant at(LocalDate day, String time) {
         return Instant.parse(day + "T" + time + "Z");
     }
@@ -150,6 +155,15 @@ public class RollupsTest {
                 }
             }
         }
+        // a whole calendar month earlier (read from the month rollups), with its first and last hours
+        LocalDate month = month();
+        for (Instant clicked : List.of(at(month, "00:30:00"), at(month.plusDays(14), "12:00:00"),
+                at(month.plusMonths(1).minusDays(1), "23:30:00"))) {
+            n++;
+            click(campaign + "-k" + n, box, clicked, false);
+            attribution(campaign + "-a" + n, campaign, box, "packaging", campaign + "-u" + n, clicked.plusSeconds(40),
+                    scenarios[n % 3], campaign + "-k" + n, null, ReplyStatus.SENT, false);
+        }
         // Meta delivers a referral twice: one attribution, however often delivered
         String user = Deliveries.newUser();
         byte[] delivery = Deliveries.existingThreadReferral(user, at(base().plusDays(2), "10:00:00").toEpochMilli(),
@@ -206,9 +220,9 @@ public class RollupsTest {
     @Test
     void theRollupsAnswerWhatTheRawRowsAnswerForEveryGroupingInUtcAndInARolledUpZone() throws Exception {
         Seeded s = seed();
-        rollUp(base(), base().plusDays(6)); // Berlin's day after the last UTC day holds its late hours
-        // edges in mid-day, in both zones; Berlin's days are not UTC's
-        Instant from = at(base(), "05:17:00");
+        rollUp(month().minusDays(3), base().plusDays(6)); // Berlin's day after the last UTC day holds its late hours
+        // edges in mid-day, in both zones (Berlin's days are not UTC's), a whole month between them
+        Instant from = at(month().minusDays(3), "05:17:00");
         Instant to = at(base().plusDays(4), "13:41:00");
         for (ZoneId zone : List.of(ZoneId.of("UTC"), BERLIN)) {
             for (GroupBy groupBy : GroupBy.values()) {
