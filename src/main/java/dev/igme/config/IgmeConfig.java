@@ -188,6 +188,29 @@ public interface IgmeConfig {
          */
         @WithDefault("20s")
         Duration queryTimeout();
+
+        /**
+         * Time zones whose days are rolled up, besides UTC (always rolled up): a funnel grouped by
+         * day in one of them reads whole days from the rollups; in another zone it reads raw rows.
+         */
+        @WithDefault("UTC")
+        List<String> rollupZones();
+
+        /**
+         * How often the instances serving the API roll up the days that ended (one replica at a
+         * time, by an advisory lock); the first run comes one interval after start and back-fills
+         * every day since the first click or attribution.
+         */
+        @WithDefault("10m")
+        Duration rollupInterval();
+
+        /**
+         * How many days before the last rolled-up one each run rolls up again, so that late
+         * changes (a reply's outcome, a coupon, a late-delivered event) reach the rollups; changes
+         * to older days need {@code POST /api/v1/stats/rollups/rebuild}. Whole days; at least 1d.
+         */
+        @WithDefault("3d")
+        Duration rollupLookback();
     }
 
     interface Graph {

@@ -209,6 +209,127 @@ public class FunnelStore {
                 });
     }
 
+    /** Clicks and conversations of the same groups, as one rollup query answers them. */
+    public record Counts(List<ClickCounts> clicks, List<ConversationCounts> conversations) {
+    }
+
+    /**
+     * The funnel's counts summed from the daily rollups for the plan's whole days, and from the
+     * raw rows, in the same day-and-link shape, for the rest of the range; percentiles from the
+     * merged latency histograms ({@link LatencyHistogram}).
+     */
+    public Uni<Counts> rolledUp(FunnelQuery q, RollupPlan plan) {
+        String key = switch (q.groupBy()) {
+            case DAY -> "to_char(u.day, 'YYYY-MM-DD')";
+            default -> key(q.groupBy(), null);
+        };
+        int statuses = ReplyStatus.values().length;
+        StringBuilder sums = new StringBuilder();
+        for (int i = 1; i <= statuses; i++) {
+            sums.append(", sum(u.replies[").append(i).append("]) AS r").append(i);
+        }
+        for (int b = 1; b <= LatencyHistogram.BUCKETS; b++) {
+            sums.append(", sum(u.click_to_referral[").append(b).append("]) AS c").append(b);
+            sums.append(", sum(u.referral_to_reply[").append(b).append("]) AS t").append(b);
+        }
+        Tuple params = filters(q).addString(plan.zone().getId()).addLocalDate(plan.dayFrom()).addLocalDate(plan.dayTo())
+                .addOffsetDateTime(utc(plan.from())).addOffsetDateTime(utc(plan.interiorFrom()))
+                .addOffsetDateTime(utc(plan.interiorTo())).addOffsetDateTime(utc(plan.to()));
+        RollupSql.addEnums(params);
+        String dayColumns = RollupSql.COLUMNS.replaceAll("(\\w+)", "d.$1").replace("d.link_id", "%s");
+        String rolledUp;
+        if (q.groupBy() == GroupBy.DAY && q.channel() == null && q.link() == null) {
+            // by day over whole campaigns (an account, a campaign): one row per campaign and day
+            rolledUp = "SELECT d.day, " + dayColumns.formatted("NULL::text") + " FROM stats_campaign_day d\n"
+                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND d.campaign_id IN (SELECT campaign_id FROM s)";
+        } else if (q.groupBy() == GroupBy.DAY) {
+            rolledUp = "SELECT d.day, " + dayColumns.formatted("d.link_id") + " FROM stats_link_day d\n"
+                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND d.link_id IN (SELECT id FROM s)";
+        } else {
+            // whole months from the month rollups, the days around them from the day rollups
+            params.addLocalDate(plan.monthFrom()).addLocalDate(plan.monthTo()); // $17, $18
+            rolledUp = "SELECT d.month AS day, " + dayColumns.formatted("d.link_id") + " FROM stats_link_month d\n"
+                    + "  WHERE d.zone = $5 AND d.month >= $17 AND d.month < $18 AND d.link_id IN (SELECT id FROM s)\n"
+                    + " UNION ALL\n"
+                    + " SELECT d.day, " + dayColumns.formatted("d.link_id") + " FROM stats_link_day d\n"
+                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND NOT (d.day >= $17 AND d.day < $18)"
+                    + " AND d.link_id IN (SELECT id FROM s)";
+        }
+        String sql = "WITH s AS (" + SCOPE + ")\n"
+                + "SELECT " + key + " AS key, sum(u.clicks) AS clicks, sum(u.bot_clicks) AS bots,"
+                + " sum(u.conversations) AS conversations, sum(u.icebreaker_taps) AS icebreaker,"
+                + " sum(u.typed_messages) AS typed, sum(u.existing_thread_referrals) AS existing,"
+                + " sum(u.new_threads) AS new_threads, sum(u.referrals_from_clicks) AS from_clicks,"
+                + " sum(u.coupons_issued) AS coupons, sum(u.bound_identities) AS bound" + sums + "\n"
+                + "FROM (" + rolledUp + "\n"
+                + " UNION ALL\n"
+                + " SELECT e.day, " + RollupSql.COLUMNS + " FROM (\n"
+                + RollupSql.linkDays("$5", at -> "((" + at + " >= $8 AND " + at + " < $9) OR (" + at + " >= $10 AND " + at
+                        + " < $11))", id -> id + " IN (SELECT id FROM s)", 12)
+                + ") e) u\n"
+                // grouped by day, every source is already narrowed to the scope
+                + (q.groupBy() == GroupBy.DAY ? "" : "JOIN s ON s.id = u.link_id\n")
+                + "GROUP BY 1";
+        return read(sql, params).map(rows -> {
+            List<ClickCounts> clicks = new ArrayList<>();
+            List<ConversationCounts> conversations = new ArrayList<>();
+            rows.forEach(r -> {
+                String k = r.getString("key");
+                clicks.add(new ClickCounts(k, sum(r, "clicks"), sum(r, "bots")));
+                Map<String, Long> replies = new java.util.LinkedHashMap<>();
+                for (ReplyStatus status : ReplyStatus.values()) {
+                    replies.put(status.name(), sum(r, "r" + (status.ordinal() + 1)));
+                }
+                long[] c2r = new long[LatencyHistogram.BUCKETS];
+                long[] r2r = new long[LatencyHistogram.BUCKETS];
+                for (int b = 0; b < LatencyHistogram.BUCKETS; b++) {
+                    c2r[b] = sum(r, "c" + (b + 1));
+                    r2r[b] = sum(r, "t" + (b + 1));
+                }
+                conversations.add(new ConversationCounts(k, sum(r, "conversations"),
+                        new FunnelRow.Scenarios(sum(r, "icebreaker"), sum(r, "typed"), sum(r, "existing")),
+                        sum(r, "new_threads"), sum(r, "from_clicks"), replies, sum(r, "coupons"),
+                        new FunnelRow.Percentiles(LatencyHistogram.percentile(c2r, 0.5), LatencyHistogram.percentile(c2r, 0.95)),
+                        new FunnelRow.Percentiles(LatencyHistogram.percentile(r2r, 0.5), LatencyHistogram.percentile(r2r, 0.95)),
+                        sum(r, "bound")));
+            });
+            return new Counts(clicks, conversations);
+        });
+    }
+
+    private static long sum(Row r, String column) {
+        Long value = r.getLong(column);
+        return value == null ? 0 : value;
+    }
+
+    /** Top refs summed from the UTC day rollups for the plan's whole days and from raw rows for the rest. */
+    public Uni<List<TopRef>> topRefsRolledUp(TopRefsQuery q, RollupPlan plan) {
+        String filters = "AND ($3::text IS NULL OR a.ig_account_id = $3) AND ($4::text IS NULL OR a.campaign_id = $4)"
+                + " AND ($5::text IS NULL OR lower(a.channel) = lower($5)) AND ($6::text IS NULL OR a.link_id = $6)";
+        String sql = "SELECT ref, ref_status, link_id, max(campaign_id) AS campaign, max(channel) AS channel,"
+                + " sum(conversations) AS conversations, sum(users) AS users, min(first_at) AS first_at,"
+                + " max(last_at) AS last_at\n"
+                + "FROM (SELECT ref, ref_status, link_id, campaign_id, channel, conversations, users, first_at, last_at\n"
+                + "  FROM stats_ref_day d WHERE d.day >= $1 AND d.day < $2 AND ($3::text IS NULL OR d.ig_account_id = $3)"
+                + " AND ($4::text IS NULL OR d.campaign_id = $4) AND ($5::text IS NULL OR d.channel = lower($5))"
+                + " AND ($6::text IS NULL OR d.link_id = $6)\n"
+                + " UNION ALL\n"
+                + " SELECT ref, ref_status, link_id, campaign_id, channel, conversations, users, first_at, last_at FROM (\n"
+                + RollupSql.refDays("((a.occurred_at >= $7 AND a.occurred_at < $8) OR (a.occurred_at >= $9"
+                        + " AND a.occurred_at < $10))", filters)
+                + ") e) u\n"
+                + "GROUP BY ref, ref_status, link_id ORDER BY sum(conversations) DESC, 1 LIMIT $11";
+        return read(sql, Tuple.from(new Object[] {plan.dayFrom(), plan.dayTo(), q.account(), q.campaign(), q.channel(),
+                q.link(), utc(plan.from()), utc(plan.interiorFrom()), utc(plan.interiorTo()), utc(plan.to()), q.limit()}))
+                .map(rows -> {
+                    List<TopRef> result = new ArrayList<>();
+                    rows.forEach(r -> result.add(new TopRef(r.getString("ref"), r.getString("ref_status"),
+                            r.getString("link_id"), r.getString("campaign"), r.getString("channel"),
+                            sum(r, "conversations"), sum(r, "users"), instant(r, "first_at"), instant(r, "last_at"))));
+                    return result;
+                });
+    }
+
     private static Tuple filters(FunnelQuery q) {
         return Tuple.from(new Object[] {q.campaign(), q.channel(), q.link(), q.account()});
     }

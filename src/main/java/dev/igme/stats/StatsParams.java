@@ -40,6 +40,18 @@ final class StatsParams {
         }
     }
 
+    /** A required calendar day ({@code 2026-03-01}). */
+    static LocalDate day(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw ApiError.badRequest(name + " is required: a date such as 2026-03-01", name);
+        }
+        try {
+            return LocalDate.parse(value.strip());
+        } catch (DateTimeParseException e) {
+            throw ApiError.badRequest(name + " must be a date such as 2026-03-01", name);
+        }
+    }
+
     static Range range(String from, String to, String tz, Instant now, Duration defaultRange, Duration maxRange) {
         ZoneId zone = zone(tz);
         Instant end = to == null || to.isBlank() ? now : bound("to", to.strip(), zone, true);

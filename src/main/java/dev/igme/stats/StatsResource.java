@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
@@ -26,11 +27,13 @@ import io.smallrye.mutiny.Uni;
 public class StatsResource {
 
     private final StatsService stats;
+    private final Rollups rollups;
     private final IgmeConfig.Stats config;
     private final Clock clock;
 
-    public StatsResource(StatsService stats, IgmeConfig config, Clock clock) {
+    public StatsResource(StatsService stats, Rollups rollups, IgmeConfig config, Clock clock) {
         this.stats = stats;
+        this.rollups = rollups;
         this.config = config.stats();
         this.clock = clock;
     }
@@ -70,6 +73,28 @@ public class StatsResource {
         return stats.topRefs(query).map(refs -> csv
                 ? csv(StatsCsv.topRefs(refs), "top-refs")
                 : Response.ok(new TopRefs(range.from(), range.to(), refs), MediaType.APPLICATION_JSON_TYPE).build());
+    }
+
+    /**
+     * Rolls up the days {@code from..to} (dates, both included) again in every rolled-up zone, from
+     * the raw rows: for changes older than {@code igme.stats.rollup-lookback}. Days not ended yet
+     * are left out. Answers when done: {@code {"zones","from","to","days"}}.
+     */
+    @POST
+    @Path("/rollups/rebuild")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed("igme-admin")
+    public Uni<Rollups.Rebuilt> rebuild(@RestQuery String from, @RestQuery String to) {
+        java.time.LocalDate first = StatsParams.day("from", from);
+        java.time.LocalDate last = StatsParams.day("to", to);
+        if (last.isBefore(first)) {
+            throw ApiError.badRequest("from must not be after to", "from");
+        }
+        if (java.time.Duration.ofDays(first.until(last, java.time.temporal.ChronoUnit.DAYS) + 1)
+                .compareTo(config.maxRange()) > 0) {
+            throw ApiError.badRequest("the range from..to is longer than " + config.maxRange().toDays() + " days", "to");
+        }
+        return rollups.rebuild(first, last.plusDays(1));
     }
 
     /** The answer of {@code GET /api/v1/stats/top-refs}. */

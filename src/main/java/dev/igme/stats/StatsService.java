@@ -1,6 +1,7 @@
 package dev.igme.stats;
 
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.igme.reply.outbox.ReplyStatus;
 import io.smallrye.mutiny.Uni;
@@ -22,19 +24,58 @@ import io.smallrye.mutiny.Uni;
 public class StatsService {
 
     private final FunnelStore store;
+    private final RollupStore rollups;
+    private final List<ZoneId> rolledUp;
 
-    public StatsService(FunnelStore store) {
+    @Inject
+    public StatsService(FunnelStore store, RollupStore rollups, Rollups job) {
+        this(store, rollups, job.zones());
+    }
+
+    /**
+     * Outside the application (the benchmark); {@code rollups} null and {@code rolledUp} empty to
+     * read the raw rows only.
+     */
+    public StatsService(FunnelStore store, RollupStore rollups, List<ZoneId> rolledUp) {
         this.store = store;
+        this.rollups = rollups;
+        this.rolledUp = rolledUp;
     }
 
+    /**
+     * From the rollups where the range holds whole rolled-up days (see {@link RollupPlan}), else
+     * from the raw rows. Grouped by day, the days must be rolled up in the query's zone; other
+     * groupings only need day edges, so any rolled-up zone does (UTC).
+     */
     public Uni<FunnelReport> funnel(FunnelQuery query) {
-        return Uni.combine().all().unis(store.scope(query), store.clicks(query), store.conversations(query))
-                .with((scope, clicks, conversations) -> new FunnelReport(query.from(), query.to(),
-                        query.zone().getId(), query.groupBy().param(), rows(query, scope, clicks, conversations)));
+        ZoneId zone = rolledUp.contains(query.zone()) ? query.zone()
+                : query.groupBy() != GroupBy.DAY && !rolledUp.isEmpty() ? rolledUp.get(0) : null;
+        if (zone == null) {
+            return raw(query);
+        }
+        return rollups.rolledUntil(zone).chain(until -> RollupPlan.of(query.from(), query.to(), zone, until)
+                .map(plan -> Uni.combine().all().unis(store.scope(query), store.rolledUp(query, plan))
+                        .with((scope, counts) -> report(query, rows(query, scope, counts.clicks(), counts.conversations()))))
+                .orElseGet(() -> raw(query)));
     }
 
+    private Uni<FunnelReport> raw(FunnelQuery query) {
+        return Uni.combine().all().unis(store.scope(query), store.clicks(query), store.conversations(query))
+                .with((scope, clicks, conversations) -> report(query, rows(query, scope, clicks, conversations)));
+    }
+
+    private static FunnelReport report(FunnelQuery query, List<FunnelRow> rows) {
+        return new FunnelReport(query.from(), query.to(), query.zone().getId(), query.groupBy().param(), rows);
+    }
+
+    /** From the UTC day rollups where the range holds whole rolled-up days, else from the raw rows. */
     public Uni<List<TopRef>> topRefs(TopRefsQuery query) {
-        return store.topRefs(query);
+        if (!rolledUp.contains(Rollups.UTC)) {
+            return store.topRefs(query);
+        }
+        return rollups.rolledUntil(Rollups.UTC).chain(until -> RollupPlan.of(query.from(), query.to(), Rollups.UTC, until)
+                .map(plan -> store.topRefsRolledUp(query, plan))
+                .orElseGet(() -> store.topRefs(query)));
     }
 
     /** The rows in a stable order: by campaign, channel, link (as their keys sort), or by day. */

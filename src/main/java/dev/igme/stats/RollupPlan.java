@@ -1,0 +1,49 @@
+package dev.igme.stats;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Optional;
+
+/**
+ * How a range splits between the daily rollups and the raw rows: the whole days of {@code zone}
+ * inside {@code from..to} that are rolled up ({@code dayFrom <= day < dayTo}) come from the
+ * rollups; what lies before the first of them ({@code from..interiorFrom}) and after the last
+ * ({@code interiorTo..to}: a partial last day, today, days not rolled up yet) from the raw rows.
+ * The whole calendar months among those days ({@code monthFrom <= day < monthTo}, empty when
+ * equal) may be read from the month rollups instead of their days.
+ */
+public record RollupPlan(ZoneId zone, LocalDate dayFrom, LocalDate dayTo, Instant from, Instant interiorFrom,
+        Instant interiorTo, Instant to, LocalDate monthFrom, LocalDate monthTo) {
+
+    /**
+     * The split of {@code from..to}, or empty when not one whole rolled-up day lies inside it (then
+     * the raw rows answer alone, as they did before rollups).
+     *
+     * @param rolledUntil every day of {@code zone} before it is rolled up; null when none is
+     */
+    public static Optional<RollupPlan> of(Instant from, Instant to, ZoneId zone, LocalDate rolledUntil) {
+        if (rolledUntil == null) {
+            return Optional.empty();
+        }
+        LocalDate first = LocalDate.ofInstant(from, zone);
+        if (first.atStartOfDay(zone).toInstant().isBefore(from)) {
+            first = first.plusDays(1);
+        }
+        LocalDate end = LocalDate.ofInstant(to, zone); // days before it end at or before `to`
+        if (rolledUntil.isBefore(end)) {
+            end = rolledUntil;
+        }
+        if (!first.isBefore(end)) {
+            return Optional.empty();
+        }
+        LocalDate monthFrom = first.getDayOfMonth() == 1 ? first : first.withDayOfMonth(1).plusMonths(1);
+        LocalDate monthTo = end.withDayOfMonth(1);
+        if (!monthFrom.isBefore(monthTo)) {
+            monthFrom = first;
+            monthTo = first;
+        }
+        return Optional.of(new RollupPlan(zone, first, end, from, first.atStartOfDay(zone).toInstant(),
+                end.atStartOfDay(zone).toInstant(), to, monthFrom, monthTo));
+    }
+}
