@@ -5,7 +5,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -29,9 +28,9 @@ import dev.igme.testing.Postgres;
 /**
  * The replier alone: a backlog of attribution events (each matching the benchmark's rule, each
  * with an open window) is on the topic before a replier-only service starts; the rate is events
- * until every one of them has its reply SENT at the fake Send API, from the service's start (as
- * the normalizer phase measures). Its own topic, like the normalizer phase's, so that events of
- * the end-to-end phase are not part of this backlog.
+ * until every one of them has its reply SENT at the fake Send API, timed as the normalizer phase
+ * is ({@link DrainTiming}: from launch, from ready, from the first reply sent). Its own topic, like
+ * the normalizer phase's, so that events of the end-to-end phase are not part of this backlog.
  */
 final class ReplierDrain {
 
@@ -43,11 +42,7 @@ final class ReplierDrain {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     /** What the phase measured. */
-    record Result(long events, double seconds, long[] rssKib) {
-
-        double rate() {
-            return events / seconds;
-        }
+    record Result(DrainTiming timing, long[] rssKib) {
     }
 
     /** A started service with these properties; closed by the caller. */
@@ -79,17 +74,10 @@ final class ReplierDrain {
             config.put("mp.messaging.incoming.attributions-in.auto.offset.reset", "earliest");
             // Meta's budget is not what is measured here
             config.put("igme.accounts.\"" + account + "\".rate-limit", "1000000");
-            Instant start = Instant.now();
+            Instant launched = Instant.now();
             try (AutoCloseable service = starter.start(config)) {
-                long sent = 0;
-                while ((sent = sent(db, run)) < events) {
-                    if (Duration.between(start, Instant.now()).toMinutes() > 10) {
-                        throw new IllegalStateException("the replier sent " + sent + " of " + events + " replies in 10 minutes");
-                    }
-                    Thread.sleep(100);
-                }
-                double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-                return new Result(events, seconds, memory.apply(service));
+                DrainTiming timing = DrainTiming.await("the replier", events, () -> sent(db, run), launched, Instant.now());
+                return new Result(timing, memory.apply(service));
             }
         }
     }
