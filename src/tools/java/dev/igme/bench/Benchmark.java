@@ -244,23 +244,34 @@ public final class Benchmark {
     private static void replierDrain(KafkaBroker kafka, Postgres postgres, HttpServer graph, Path rules, Path target,
             double normalizerRate, List<String[]> rows) throws Exception {
         int events = Integer.getInteger("bench.replier.events", 100000);
-        log("replier drain: " + events + " attribution events");
-        ReplierDrain.Result drain = ReplierDrain.run(kafka, postgres, LoadGenerator.ACCOUNT, events,
-                config(kafka, postgres, graph, rules, "replier"), config -> service(target, "replier", config),
-                service -> {
-                    try {
-                        return memory((ServiceProcess) service, target, "replier");
-                    } catch (IOException | InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-        DrainTiming timing = drain.timing();
-        rows.add(row("Replier, backlog of " + fmt(events) + " attribution events to SENT",
-                fmt(timing.rateFromReady()) + " replies/s", (normalizerRate > 0
-                        ? String.format("%s (ratio %.2f, both from ready)", goal("replier drain >= normalizer drain",
-                                timing.rateFromReady() >= normalizerRate), timing.rateFromReady() / normalizerRate)
-                        : "goal >= normalizer drain (not measured in this run)") + "; " + timing.describe("replies")));
-        rows.add(rssRow("replier", "after draining that backlog", drain.rssKib(), HEAP_BY_ROLES.get("replier")));
+        // -Dbench.replier.calls=64,256,64,256: one drain per value of igme.reply.max-calls-in-flight, in
+        // this order, so that settings are compared within one run (empty: the service's default, once)
+        String calls = System.getProperty("bench.replier.calls", "").trim();
+        List<String> variants = calls.isEmpty() ? List.of("") : List.of(calls.split(","));
+        for (String variant : variants) {
+            String label = variant.isEmpty() ? "" : " (max-calls-in-flight " + variant + ")";
+            log("replier drain" + label + ": " + events + " attribution events");
+            Map<String, String> config = config(kafka, postgres, graph, rules, "replier");
+            if (!variant.isEmpty()) {
+                config.put("igme.reply.max-calls-in-flight", variant.trim());
+            }
+            ReplierDrain.Result drain = ReplierDrain.run(kafka, postgres, LoadGenerator.ACCOUNT, events, config,
+                    c -> service(target, "replier", c),
+                    service -> {
+                        try {
+                            return memory((ServiceProcess) service, target, "replier");
+                        } catch (IOException | InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            DrainTiming timing = drain.timing();
+            rows.add(row("Replier" + label + ", backlog of " + fmt(events) + " attribution events to SENT",
+                    fmt(timing.rateFromReady()) + " replies/s", (normalizerRate > 0
+                            ? String.format("%s (ratio %.2f, both from ready)", goal("replier drain >= normalizer drain",
+                                    timing.rateFromReady() >= normalizerRate), timing.rateFromReady() / normalizerRate)
+                            : "goal >= normalizer drain (not measured in this run)") + "; " + timing.describe("replies")));
+            rows.add(rssRow("replier" + label, "after draining that backlog", drain.rssKib(), HEAP_BY_ROLES.get("replier")));
+        }
     }
 
     /**

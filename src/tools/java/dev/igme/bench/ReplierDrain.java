@@ -34,7 +34,8 @@ import dev.igme.testing.Postgres;
  */
 final class ReplierDrain {
 
-    static final String TOPIC = "bench.replier.attributions";
+    /** Prefix of each drain's own topic: a second drain in the same run must not read the first one's backlog. */
+    static final String TOPIC = "bench.replier.attributions.";
     /** Matches the benchmark's rule ({@code bench-e2e-} prefix). */
     private static final String REF_PREFIX = "bench-e2e-drain-";
 
@@ -59,17 +60,18 @@ final class ReplierDrain {
      */
     static Result run(KafkaBroker kafka, Postgres postgres, String account, int events, Map<String, String> config,
             Starter starter, Function<AutoCloseable, long[]> memory) throws Exception {
-        kafka.createTopics(Map.of(TOPIC, 3));
         String jdbc = "jdbc:" + postgres.reactiveUrl();
         // the schema, so the conversations can be opened before the replier starts
         Flyway.configure().dataSource(jdbc, Postgres.USER, Postgres.PASSWORD).locations("classpath:db/migration")
                 .load().migrate();
         String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = TOPIC + run;
+        kafka.createTopics(Map.of(topic, 3));
         Instant now = Instant.now();
         try (Connection db = DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD)) {
             openWindows(db, account, run, events, now);
-            produce(kafka.bootstrapServers(), account, run, events, now);
-            config.put("mp.messaging.incoming.attributions-in.topic", TOPIC);
+            produce(kafka.bootstrapServers(), topic, account, run, events, now);
+            config.put("mp.messaging.incoming.attributions-in.topic", topic);
             config.put("mp.messaging.incoming.attributions-in.group.id", "bench-replier-drain-" + run);
             config.put("mp.messaging.incoming.attributions-in.auto.offset.reset", "earliest");
             // Meta's budget is not what is measured here
@@ -98,7 +100,7 @@ final class ReplierDrain {
         }
     }
 
-    private static void produce(String bootstrap, String account, String run, int events, Instant now) throws Exception {
+    private static void produce(String bootstrap, String topic, String account, String run, int events, Instant now) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(),
                 new StringSerializer())) {
@@ -107,7 +109,7 @@ final class ReplierDrain {
                         Scenario.EXISTING_THREAD_REFERRAL, false, account, user(run, i), REF_PREFIX + run + "-" + i, true,
                         "SHORTLINK", SourceCategory.SHORTLINK, "OPEN_THREAD", null, null, null, null, null, null,
                         now.minusSeconds(1), now, "bench-drain-" + i, false, false, null, null, null, null, null, null);
-                producer.send(new ProducerRecord<>(TOPIC, event.key(), JSON.writeValueAsString(event)));
+                producer.send(new ProducerRecord<>(topic, event.key(), JSON.writeValueAsString(event)));
             }
             producer.flush();
         }
