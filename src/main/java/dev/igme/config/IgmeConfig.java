@@ -333,6 +333,17 @@ public interface IgmeConfig {
         @WithDefault("2m")
         Duration sendingTimeout();
 
+        /**
+         * Send API calls one replier instance has in flight at most: the HTTP connection pool's size
+         * and the largest claim, so that a row is SENDING only while its call can be on the wire (a
+         * replier killed mid-claim leaves at most this many FAILED_AMBIGUOUS). Larger claims mean
+         * fewer database round trips per reply (but 256 drained no measurably faster than 64 in
+         * BENCHMARKS.md's alternating drains); the per-account rate limit still decides how many of a
+         * claim's rows go at once.
+         */
+        @WithDefault("64")
+        int maxCallsInFlight();
+
         /** How often the outbox looks for due replies (it is also woken by every new one). */
         @WithDefault("1s")
         Duration dispatchInterval();

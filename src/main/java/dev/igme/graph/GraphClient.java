@@ -41,9 +41,6 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 @ApplicationScoped
 public class GraphClient {
 
-    /** Calls in flight at once; the dispatcher sends in groups of this size. */
-    public static final int MAX_CONCURRENT_CALLS = 64;
-
     private final WebClient client;
     private final IgmeConfig.Graph config;
     private final ObjectMapper mapper;
@@ -55,7 +52,7 @@ public class GraphClient {
         this.config = config.graph();
         this.mapper = mapper;
         // as many connections as calls in flight: a reply marked SENDING is on the wire, not queued here
-        this.client = WebClient.create(vertx, GraphUrls.clientOptions(this.config, MAX_CONCURRENT_CALLS));
+        this.client = WebClient.create(vertx, GraphUrls.clientOptions(this.config, config.reply().maxCallsInFlight()));
     }
 
     @PreDestroy

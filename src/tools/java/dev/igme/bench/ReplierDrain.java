@@ -5,7 +5,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -29,13 +28,14 @@ import dev.igme.testing.Postgres;
 /**
  * The replier alone: a backlog of attribution events (each matching the benchmark's rule, each
  * with an open window) is on the topic before a replier-only service starts; the rate is events
- * until every one of them has its reply SENT at the fake Send API, from the service's start (as
- * the normalizer phase measures). Its own topic, like the normalizer phase's, so that events of
- * the end-to-end phase are not part of this backlog.
+ * until every one of them has its reply SENT at the fake Send API, timed as the normalizer phase
+ * is ({@link DrainTiming}: from launch, from ready, from the first reply sent). Its own topic, like
+ * the normalizer phase's, so that events of the end-to-end phase are not part of this backlog.
  */
 final class ReplierDrain {
 
-    static final String TOPIC = "bench.replier.attributions";
+    /** Prefix of each drain's own topic: a second drain in the same run must not read the first one's backlog. */
+    static final String TOPIC = "bench.replier.attributions.";
     /** Matches the benchmark's rule ({@code bench-e2e-} prefix). */
     private static final String REF_PREFIX = "bench-e2e-drain-";
 
@@ -43,11 +43,7 @@ final class ReplierDrain {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     /** What the phase measured. */
-    record Result(long events, double seconds, long[] rssKib) {
-
-        double rate() {
-            return events / seconds;
-        }
+    record Result(DrainTiming timing, long[] rssKib) {
     }
 
     /** A started service with these properties; closed by the caller. */
@@ -64,32 +60,26 @@ final class ReplierDrain {
      */
     static Result run(KafkaBroker kafka, Postgres postgres, String account, int events, Map<String, String> config,
             Starter starter, Function<AutoCloseable, long[]> memory) throws Exception {
-        kafka.createTopics(Map.of(TOPIC, 3));
         String jdbc = "jdbc:" + postgres.reactiveUrl();
         // the schema, so the conversations can be opened before the replier starts
         Flyway.configure().dataSource(jdbc, Postgres.USER, Postgres.PASSWORD).locations("classpath:db/migration")
                 .load().migrate();
         String run = UUID.randomUUID().toString().substring(0, 8);
+        String topic = TOPIC + run;
+        kafka.createTopics(Map.of(topic, 3));
         Instant now = Instant.now();
         try (Connection db = DriverManager.getConnection(jdbc, Postgres.USER, Postgres.PASSWORD)) {
             openWindows(db, account, run, events, now);
-            produce(kafka.bootstrapServers(), account, run, events, now);
-            config.put("mp.messaging.incoming.attributions-in.topic", TOPIC);
+            produce(kafka.bootstrapServers(), topic, account, run, events, now);
+            config.put("mp.messaging.incoming.attributions-in.topic", topic);
             config.put("mp.messaging.incoming.attributions-in.group.id", "bench-replier-drain-" + run);
             config.put("mp.messaging.incoming.attributions-in.auto.offset.reset", "earliest");
             // Meta's budget is not what is measured here
             config.put("igme.accounts.\"" + account + "\".rate-limit", "1000000");
-            Instant start = Instant.now();
+            Instant launched = Instant.now();
             try (AutoCloseable service = starter.start(config)) {
-                long sent = 0;
-                while ((sent = sent(db, run)) < events) {
-                    if (Duration.between(start, Instant.now()).toMinutes() > 10) {
-                        throw new IllegalStateException("the replier sent " + sent + " of " + events + " replies in 10 minutes");
-                    }
-                    Thread.sleep(100);
-                }
-                double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-                return new Result(events, seconds, memory.apply(service));
+                DrainTiming timing = DrainTiming.await("the replier", events, () -> sent(db, run), launched, Instant.now());
+                return new Result(timing, memory.apply(service));
             }
         }
     }
@@ -110,7 +100,7 @@ final class ReplierDrain {
         }
     }
 
-    private static void produce(String bootstrap, String account, String run, int events, Instant now) throws Exception {
+    private static void produce(String bootstrap, String topic, String account, String run, int events, Instant now) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrap, ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(),
                 new StringSerializer())) {
@@ -119,7 +109,7 @@ final class ReplierDrain {
                         Scenario.EXISTING_THREAD_REFERRAL, false, account, user(run, i), REF_PREFIX + run + "-" + i, true,
                         "SHORTLINK", SourceCategory.SHORTLINK, "OPEN_THREAD", null, null, null, null, null, null,
                         now.minusSeconds(1), now, "bench-drain-" + i, false, false, null, null, null, null, null, null);
-                producer.send(new ProducerRecord<>(TOPIC, event.key(), JSON.writeValueAsString(event)));
+                producer.send(new ProducerRecord<>(topic, event.key(), JSON.writeValueAsString(event)));
             }
             producer.flush();
         }

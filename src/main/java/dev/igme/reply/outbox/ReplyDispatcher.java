@@ -48,13 +48,13 @@ public class ReplyDispatcher {
 
     /** The name of a Send API call's span (tracing on). */
     public static final String SEND_SPAN = "Send API";
-    private static final int CONCURRENCY = GraphClient.MAX_CONCURRENT_CALLS;
     /**
-     * No more rows per claim than calls in flight: a row is SENDING only while its call can be on
-     * the wire (a crash leaves at most this many ambiguous), and the rows that wait for the rate
-     * limit add no more calls than that either; the next claim starts when this one's calls ended.
+     * Calls in flight at most ({@code igme.reply.max-calls-in-flight}), and so the most rows per
+     * claim: a row is SENDING only while its call can be on the wire (a crash leaves at most this
+     * many ambiguous), and the rows that wait for the rate limit add no more calls than that either;
+     * the next claim starts when this one's calls ended.
      */
-    private static final int CLAIM_SIZE = CONCURRENCY;
+    private final int claimSize;
 
     private final ReplyOutbox outbox;
     private final Accounts accounts;
@@ -77,6 +77,10 @@ public class ReplyDispatcher {
         this.limiter = limiter;
         this.clock = clock;
         this.config = config.reply();
+        this.claimSize = this.config.maxCallsInFlight();
+        if (claimSize < 1) {
+            throw new IllegalStateException("igme.reply.max-calls-in-flight must be at least 1, not " + claimSize);
+        }
     }
 
     /** Wakes the dispatcher now (a new reply is due) instead of at its next tick. */
@@ -114,7 +118,7 @@ public class ReplyDispatcher {
     private Uni<Void> drain() {
         Map<Long, Account> accountOf = new HashMap<>();
         Map<Long, Long> startAt = new HashMap<>();
-        return outbox.claim(CLAIM_SIZE, clock.instant(), due -> triage(due, accountOf, startAt)).chain(verdicts -> {
+        return outbox.claim(claimSize, clock.instant(), due -> triage(due, accountOf, startAt)).chain(verdicts -> {
             if (verdicts.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
@@ -131,9 +135,9 @@ public class ReplyDispatcher {
             Uni<Void> sentLater = later.isEmpty() ? Uni.createFrom().voidItem()
                     : Multi.createFrom().iterable(later)
                             .onItem().transformToUni(reply -> afterWait(reply, accountOf.get(reply.id()), startAt.get(reply.id())))
-                            .merge(CLAIM_SIZE).collect().last().replaceWithVoid();
+                            .merge(claimSize).collect().last().replaceWithVoid();
             Uni<Void> sent = Uni.combine().all().unis(sentNow, sentLater).discardItems();
-            return verdicts.size() == CLAIM_SIZE ? sent.chain(this::drain) : sent;
+            return verdicts.size() == claimSize ? sent.chain(this::drain) : sent;
         });
     }
 
@@ -174,7 +178,7 @@ public class ReplyDispatcher {
         List<Map.Entry<Long, String>> sentRows = Collections.synchronizedList(new ArrayList<>());
         return Multi.createFrom().iterable(sending)
                 .onItem().transformToUni(reply -> send(reply, accountOf.get(reply.id()), sentRows))
-                .merge(CONCURRENCY).collect().last()
+                .merge(claimSize).collect().last()
                 .chain(() -> recorded(() -> outbox.markAllSent(List.copyOf(sentRows), clock.instant())));
     }
 
