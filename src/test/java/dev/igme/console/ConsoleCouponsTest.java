@@ -48,6 +48,22 @@ public class ConsoleCouponsTest {
     }
 
     @Test
+    void aPasteOfThousandsOfCodesIsAddedWhole() {
+        long pool = newPool("console-many-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36));
+        Response page = given().get("/console/coupons");
+        StringBuilder codes = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            codes.append("BULK-").append(pool).append('-').append(i).append("\r\n"); // ~100 KB, far over 2 KB
+        }
+        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .cookie("igme-console-csrf", page.getCookie("igme-console-csrf"))
+                .formParam("csrf-token", page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value"))
+                .formParam("codes", codes.toString()).post("/console/coupons/" + pool + "/codes")
+                .then().statusCode(303);
+        assertEquals(5000, left(pool));
+    }
+
+    @Test
     void aRefusedUploadIsShownBesideThePool_withThePastedText_andAddsNothing() {
         long pool = newPool("console-bad-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36));
         Response page = given().get("/console/coupons");
