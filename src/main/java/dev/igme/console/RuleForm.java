@@ -86,7 +86,19 @@ public class RuleForm {
 
     /** The rule to store; throws {@link RuleValidator.InvalidRule}-like refusals through the service. */
     ReplyRule rule(Long id) {
-        List<QuickReply> quickReplies = quickReplies();
+        return rule(id, null);
+    }
+
+    /**
+     * The rule to store; {@code stored} are the rule's quick replies so far. When the box still
+     * holds exactly what the form showed for them, they are kept as they are: a title with a
+     * {@code |} or a payload with a line break (possible through the API) does not survive the
+     * round trip through lines, and an admin who only switched something else must not change them.
+     */
+    ReplyRule rule(Long id, List<QuickReply> stored) {
+        String typed = this.quickReplies == null ? "" : this.quickReplies.replace("\r\n", "\n").strip();
+        List<QuickReply> quickReplies = stored != null && quickReplyLines(stored).strip().equals(typed) ? stored
+                : quickReplies();
         ReplyRule.Match match = blank(matchType) && blank(pattern) ? null
                 : new ReplyRule.Match(matchType(), pattern, caseInsensitive);
         List<Scenario> chosen = new ArrayList<>();

@@ -85,7 +85,8 @@ public class RulePages {
             if (existing == null) {
                 return Uni.createFrom().item(notFound(id));
             }
-            return Uni.createFrom().deferred(() -> rules.update(id, in.rule(id)))
+            return Uni.createFrom().deferred(() -> rules.update(id,
+                    in.rule(id, existing.message() == null ? List.of() : existing.message().quickReplies())))
                     .map(updated -> Pages.seeOther(Pages.ROOT + "/rules#rule-" + id))
                     .onFailure().recoverWithItem(e -> refused(e, id, form));
         });
