@@ -55,6 +55,8 @@ CREATE TABLE stats_rollup (
     updated_at    timestamptz NOT NULL DEFAULT now()
 );
 
--- Rolling up one day reads that day's clicks of every link: by time, not by link. (On a large
--- existing table this build blocks click inserts while it runs; it is one sorted pass.)
-CREATE INDEX link_click_clicked_idx ON link_click (clicked_at);
+-- Rolling up one day reads that day's clicks of every link: by time, not by link. On a large
+-- existing table this build blocks click inserts while it runs (one sorted pass: 13 s for 30M
+-- rows on 2 cores); to avoid that, build it beforehand with CREATE INDEX CONCURRENTLY under this
+-- name (README, "Stats: the funnel", migration note) and this statement does nothing.
+CREATE INDEX IF NOT EXISTS link_click_clicked_idx ON link_click (clicked_at);
