@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,6 +70,33 @@ public final class LocalStack {
         KafkaBroker kafka = new KafkaBroker(data.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT);
         log("starting PostgreSQL on localhost:" + POSTGRES_PORT + " and Kafka on localhost:" + KAFKA_PORT
                 + " (data in " + data + ")");
+        // Registered before anything starts: whatever has started is stopped, in order, however the
+        // run ends (Ctrl-C, a port in use, a failed start), so no PostgreSQL is left on its port.
+        AtomicReference<Process> service = new AtomicReference<>();
+        AtomicReference<SendApiStandIn> sendApi = new AtomicReference<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long started = System.nanoTime();
+            log("stopping the service, Kafka and PostgreSQL");
+            Process running = service.get();
+            if (running != null) {
+                // Ctrl-C has also reached the service (same process group); SIGTERM covers a kill of this process alone
+                running.destroy();
+                try {
+                    if (!running.waitFor(SERVICE_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                        log("the service did not stop within " + SERVICE_STOP.toSeconds() + " s; killing it");
+                        running.destroyForcibly().waitFor();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (sendApi.get() != null) {
+                sendApi.get().close();
+            }
+            kafka.close();
+            postgres.close();
+            log("stopped everything in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+        }, "local-stack-shutdown"));
         CompletableFuture<Void> db = CompletableFuture.runAsync(postgres::start);
         kafka.start().createTopics(InfrastructureResource.TOPICS);
         db.join();
@@ -77,31 +105,13 @@ public final class LocalStack {
         tail.setDaemon(true);
         tail.start();
 
-        SendApiStandIn sendApi = new SendApiStandIn(SEND_API_PORT, DEMO_USERNAME, LocalStack::log).start();
+        sendApi.set(new SendApiStandIn(SEND_API_PORT, DEMO_USERNAME, LocalStack::log).start());
         log("Send API stand-in on http://localhost:" + SEND_API_PORT + ": every reply the service sends is printed here");
 
         String token = writeApiToken(data.resolve("api-token"));
-        Process service = startService(jar);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            long started = System.nanoTime();
-            log("stopping the service, Kafka and PostgreSQL");
-            // Ctrl-C has also reached the service (same process group); SIGTERM covers a kill of this process alone
-            service.destroy();
-            try {
-                if (!service.waitFor(SERVICE_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log("the service did not stop within " + SERVICE_STOP.toSeconds() + " s; killing it");
-                    service.destroyForcibly().waitFor();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            sendApi.close();
-            kafka.close();
-            postgres.close();
-            log("stopped everything in " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
-        }, "local-stack-shutdown"));
+        service.set(startService(jar));
         DemoSetup demo = new DemoSetup(SERVICE, token, LocalStack::log);
-        if (demo.awaitReady(service)) {
+        if (demo.awaitReady(service.get())) {
             try {
                 demo.run(DEMO_ACCOUNT, data.resolve("demo-ref"));
                 log("ready. Console: " + SERVICE + "/console (signed in as the demo admin). README, \"Run it\":"
@@ -110,7 +120,7 @@ public final class LocalStack {
                 log("could not set up the demo campaign: " + e.getMessage());
             }
         }
-        int exit = service.waitFor();
+        int exit = service.get().waitFor();
         log("service exited with " + exit);
         System.exit(exit);
     }
