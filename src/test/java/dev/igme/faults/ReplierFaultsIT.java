@@ -1,9 +1,5 @@
 package dev.igme.faults;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +33,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import dev.igme.attribution.AttributionEvent;
@@ -45,6 +40,7 @@ import dev.igme.attribution.NormalizerOutput;
 import dev.igme.attribution.Scenario;
 import dev.igme.attribution.SourceCategory;
 import dev.igme.reply.outbox.ReplierDeadLetters;
+import dev.igme.testing.FakeSendApi;
 import dev.igme.testing.Deliveries;
 import dev.igme.testing.FreePort;
 import dev.igme.testing.InfrastructureResource;
@@ -70,7 +66,7 @@ class ReplierFaultsIT {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private static KafkaBroker kafka;
     private static Postgres postgres;
-    private static WireMockServer graph;
+    private static FakeSendApi graph;
     private static ServiceProcess first;
     private static ServiceProcess second;
 
@@ -79,17 +75,14 @@ class ReplierFaultsIT {
         kafka = KafkaBroker.onFreePorts().start();
         kafka.createTopics(InfrastructureResource.TOPICS);
         postgres = Postgres.onFreePort().start();
-        graph = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(32));
-        graph.start();
-        graph.stubFor(post(urlMatching("/ig/.*")).willReturn(aResponse().withStatus(200).withFixedDelay(50)
-                .withHeader("Content-Type", "application/json").withBody("{\"recipient_id\":\"x\",\"message_id\":\"m\"}")));
+        graph = FakeSendApi.start(50);
 
         Path rules = Path.of("target", "replier-faults-rules.json");
         Files.createDirectories(rules.getParent());
         Files.writeString(rules, "[{\"name\":\"replier-faults\",\"match\":{\"type\":\"PREFIX\",\"pattern\":\"" + RULE_PREFIX
                 + "\"},\"message\":{\"text\":\"Thanks for {ref}\"}}]");
         Map<String, String> config = ServiceProcess.configFor(kafka, postgres, SECRET, Deliveries.ACCOUNT,
-                graph.baseUrl() + "/ig", rules);
+                graph.url(), rules);
         config.put("igme.roles", "replier");
         config.put("igme.reply.dispatch-interval", "200ms");
         // 8 calls/s per process: a claim of many rows waits, most of them CLAIMED, for its turn
@@ -112,15 +105,7 @@ class ReplierFaultsIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {second, first, graph == null ? null : graph::stop, kafka, postgres}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // stopping anyway
-            }
-        }
+        FakeSendApi.closeAll(second, first, graph, kafka, postgres);
     }
 
     @Test
@@ -284,7 +269,7 @@ class ReplierFaultsIT {
 
     private static Map<String, Integer> callsPerUser() {
         Map<String, Integer> calls = new HashMap<>();
-        for (LoggedRequest call : graph.findAll(postRequestedFor(urlMatching("/ig/.*")))) {
+        for (LoggedRequest call : graph.calls()) {
             calls.merge(new JsonPath(new String(call.getBody(), StandardCharsets.UTF_8)).getString("recipient.id"), 1,
                     Integer::sum);
         }

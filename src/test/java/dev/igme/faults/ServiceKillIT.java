@@ -1,11 +1,5 @@
 package dev.igme.faults;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,8 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import dev.igme.testing.FakeSendApi;
 import dev.igme.testing.Deliveries;
 import dev.igme.testing.InfrastructureResource;
 import dev.igme.testing.KafkaBroker;
@@ -57,7 +51,7 @@ class ServiceKillIT {
     private static final String SECRET = "it-app-secret";
     private static KafkaBroker kafka;
     private static Postgres postgres;
-    private static WireMockServer graph;
+    private static FakeSendApi graph;
     private static ServiceProcess service;
 
     @BeforeAll
@@ -65,14 +59,10 @@ class ServiceKillIT {
         kafka = KafkaBroker.onFreePorts().start();
         kafka.createTopics(InfrastructureResource.TOPICS);
         postgres = Postgres.onFreePort().start();
-        graph = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(32));
-        graph.start();
-        // a slow Send API, so that the kill finds calls in flight
-        graph.stubFor(post(urlMatching("/ig/.*")).willReturn(aResponse().withStatus(200).withFixedDelay(300)
-                .withBody("{\"recipient_id\":\"x\",\"message_id\":\"m\"}")));
+        graph = FakeSendApi.start(300); // slow, so that the kill finds calls in flight
 
         Map<String, String> config = ServiceProcess.configFor(kafka, postgres, SECRET, Deliveries.ACCOUNT,
-                graph.baseUrl() + "/ig", Path.of("src/test/resources/rules/test-rules.json"));
+                graph.url(), Path.of("src/test/resources/rules/test-rules.json"));
         config.put("igme.graph.request-timeout", "2s");
         config.put("igme.reply.sending-timeout", "5s");
         config.put("igme.reply.dispatch-interval", "200ms");
@@ -83,18 +73,7 @@ class ServiceKillIT {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (graph != null) {
-            graph.stop();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        FakeSendApi.closeAll(service, graph, kafka, postgres);
     }
 
     @Test
@@ -152,8 +131,7 @@ class ServiceKillIT {
             }
             Map<String, Integer> callsPerUser = new HashMap<>();
             for (String user : users) {
-                callsPerUser.put(user, graph.findAll(postRequestedFor(urlMatching("/ig/.*"))
-                        .withRequestBody(matchingJsonPath("$.recipient.id", equalTo(user)))).size());
+                callsPerUser.put(user, graph.calls(user).size());
             }
             System.out.println("Service killed mid-stream: " + meta503OrRefused.get() + " deliveries retried by 'Meta', replies "
                     + byStatus + ", Send API calls per user " + new TreeMap<>(callsPerUser.values().stream()

@@ -1,11 +1,5 @@
 package dev.igme.faults;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,8 +40,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import dev.igme.testing.FakeSendApi;
 import dev.igme.testing.Deliveries;
 import dev.igme.testing.InfrastructureResource;
 import dev.igme.testing.KafkaCluster;
@@ -82,7 +76,7 @@ class ThreeBrokerFailoverIT {
     private static final int LEADER = 1;
     private static KafkaCluster kafka;
     private static Postgres postgres;
-    private static WireMockServer graph;
+    private static FakeSendApi graph;
     private static ServiceProcess service;
 
     @BeforeAll
@@ -91,13 +85,10 @@ class ThreeBrokerFailoverIT {
         CompletableFuture<Void> db = CompletableFuture.runAsync(postgres::start);
         kafka = new KafkaCluster().start();
         kafka.createTopics(InfrastructureResource.TOPICS, RawDeliveryPublisher.TOPIC, LEADER);
-        graph = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(16));
-        graph.start();
-        graph.stubFor(post(urlMatching("/ig/.*")).willReturn(aResponse().withStatus(200)
-                .withBody("{\"recipient_id\":\"x\",\"message_id\":\"m\"}")));
+        graph = FakeSendApi.start(0);
         db.join();
         Map<String, String> config = ServiceProcess.configFor(kafka.bootstrapServers(), postgres, SECRET, Deliveries.ACCOUNT,
-                graph.baseUrl() + "/ig", Path.of("src/test/resources/rules/test-rules.json"));
+                graph.url(), Path.of("src/test/resources/rules/test-rules.json"));
         config.put("igme.reply.dispatch-interval", "200ms");
         Path log = Path.of("target", "three-broker-failover-it.log");
         Files.deleteIfExists(log);
@@ -106,18 +97,7 @@ class ThreeBrokerFailoverIT {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (graph != null) {
-            graph.stop();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        FakeSendApi.closeAll(service, graph, kafka, postgres);
     }
 
     /** One POST and what the webhook said. */
@@ -194,8 +174,7 @@ class ThreeBrokerFailoverIT {
         }
         Map<Integer, Long> callsPerUser = new TreeMap<>();
         for (Answer answer : stored) {
-            int calls = graph.findAll(postRequestedFor(urlMatching("/ig/.*"))
-                    .withRequestBody(matchingJsonPath("$.recipient.id", equalTo(answer.user())))).size();
+            int calls = graph.calls(answer.user()).size();
             callsPerUser.merge(calls, 1L, Long::sum);
         }
         System.out.println("Send API calls per stored delivery's user: " + callsPerUser);

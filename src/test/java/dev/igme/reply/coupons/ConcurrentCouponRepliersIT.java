@@ -1,9 +1,5 @@
 package dev.igme.reply.coupons;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,10 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import dev.igme.attribution.NormalizerOutput;
+import dev.igme.testing.FakeSendApi;
 import dev.igme.testing.ConsumerLag;
 import dev.igme.testing.Deliveries;
 import dev.igme.testing.FreePort;
@@ -69,7 +65,7 @@ class ConcurrentCouponRepliersIT {
     private static final String REF = "coupon-it-";
     private static KafkaBroker kafka;
     private static Postgres postgres;
-    private static WireMockServer graph;
+    private static FakeSendApi graph;
     private static ServiceProcess first;
     private static ServiceProcess second;
 
@@ -78,13 +74,10 @@ class ConcurrentCouponRepliersIT {
         kafka = KafkaBroker.onFreePorts().start();
         kafka.createTopics(InfrastructureResource.TOPICS);
         postgres = Postgres.onFreePort().start();
-        graph = new WireMockServer(WireMockConfiguration.options().dynamicPort().containerThreads(32));
-        graph.start();
-        graph.stubFor(post(urlMatching("/ig/.*")).willReturn(aResponse().withStatus(200).withFixedDelay(20)
-                .withHeader("Content-Type", "application/json").withBody("{\"recipient_id\":\"x\",\"message_id\":\"m\"}")));
+        graph = FakeSendApi.start(20);
 
         Map<String, String> config = ServiceProcess.configFor(kafka, postgres, SECRET, Deliveries.ACCOUNT,
-                graph.baseUrl() + "/ig", Path.of("src/test/resources/rules/test-rules.json"));
+                graph.url(), Path.of("src/test/resources/rules/test-rules.json"));
         config.put("igme.reply.dispatch-interval", "200ms");
         config.put("igme.reply.rules-refresh-interval", "1s");
         config.put("igme.coupons.check-interval", "1s");
@@ -105,24 +98,7 @@ class ConcurrentCouponRepliersIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {second, first}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // stopping anyway
-            }
-        }
-        if (graph != null) {
-            graph.stop();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        FakeSendApi.closeAll(second, first, graph, kafka, postgres);
     }
 
     @Test
@@ -195,7 +171,7 @@ class ConcurrentCouponRepliersIT {
                     "SKIPPED_NO_COUPON", (long) (2 * CONVERSATIONS - 2 * CODES)), byStatus);
 
             // the customers: what reached the Send API
-            List<LoggedRequest> calls = graph.findAll(postRequestedFor(urlMatching("/ig/.*")));
+            List<LoggedRequest> calls = graph.calls();
             Map<String, Integer> callsPerUser = new HashMap<>();
             Set<String> codesSent = new HashSet<>();
             List<String> duplicates = new ArrayList<>();
