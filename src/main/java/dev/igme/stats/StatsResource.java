@@ -48,14 +48,11 @@ public class StatsResource {
             @RestQuery String groupBy, @RestQuery String campaign, @RestQuery String channel, @RestQuery String link,
             @RestQuery String account, @RestQuery String format, @Context HttpHeaders headers) {
         boolean csv = StatsParams.csv(format, headers.getAcceptableMediaTypes());
-        StatsParams.Range range = StatsParams.range(from, to, tz, clock.instant(), config.defaultRange(),
-                config.maxRange());
+        StatsParams.Range range = range(from, to, tz);
         FunnelQuery query = new FunnelQuery(range.from(), range.to(), range.zone(), StatsParams.groupBy(groupBy),
                 StatsParams.text(campaign), StatsParams.channel(channel), StatsParams.text(link),
                 StatsParams.text(account));
-        return stats.funnel(query).map(report -> csv
-                ? csv(StatsCsv.funnel(report.rows()), "funnel")
-                : Response.ok(report, MediaType.APPLICATION_JSON_TYPE).build());
+        return stats.funnel(query).map(report -> answer(csv, report, () -> StatsCsv.funnel(report.rows()), "funnel"));
     }
 
     /** The most frequent refs in the range, with their refStatus (FOREIGN and TAMPERED ones too). */
@@ -65,14 +62,12 @@ public class StatsResource {
             @RestQuery String campaign, @RestQuery String channel, @RestQuery String link, @RestQuery String account,
             @RestQuery Integer limit, @RestQuery String format, @Context HttpHeaders headers) {
         boolean csv = StatsParams.csv(format, headers.getAcceptableMediaTypes());
-        StatsParams.Range range = StatsParams.range(from, to, tz, clock.instant(), config.defaultRange(),
-                config.maxRange());
+        StatsParams.Range range = range(from, to, tz);
         int size = QueryParams.limit(limit, TopRefsQuery.DEFAULT_LIMIT, TopRefsQuery.MAX_LIMIT);
         TopRefsQuery query = new TopRefsQuery(range.from(), range.to(), StatsParams.text(account),
                 StatsParams.text(campaign), StatsParams.channel(channel), StatsParams.text(link), size);
-        return stats.topRefs(query).map(refs -> csv
-                ? csv(StatsCsv.topRefs(refs), "top-refs")
-                : Response.ok(new TopRefs(range.from(), range.to(), refs), MediaType.APPLICATION_JSON_TYPE).build());
+        return stats.topRefs(query).map(refs -> answer(csv, new TopRefs(range.from(), range.to(), refs),
+                () -> StatsCsv.topRefs(refs), "top-refs"));
     }
 
     /**
@@ -101,8 +96,17 @@ public class StatsResource {
     public record TopRefs(java.time.Instant from, java.time.Instant to, List<TopRef> items) {
     }
 
-    private static Response csv(String body, String name) {
-        return Response.ok(body, StatsCsv.TEXT_CSV + "; charset=UTF-8")
+    /** The query's range from its parameters, with this service's default and longest range. */
+    private StatsParams.Range range(String from, String to, String tz) {
+        return StatsParams.range(from, to, tz, clock.instant(), config.defaultRange(), config.maxRange());
+    }
+
+    /** The JSON body, or the same numbers as a CSV download named {@code name}.csv. */
+    private static Response answer(boolean csv, Object json, java.util.function.Supplier<String> csvBody, String name) {
+        if (!csv) {
+            return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        return Response.ok(csvBody.get(), StatsCsv.TEXT_CSV + "; charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"").build();
     }
 
