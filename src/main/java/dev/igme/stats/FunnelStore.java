@@ -4,8 +4,13 @@ import static dev.igme.platform.Sql.instant;
 import static dev.igme.platform.Sql.utc;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -100,7 +105,7 @@ public class FunnelStore {
                 .map(rows -> {
                     List<ScopeLink> links = new ArrayList<>();
                     rows.forEach(r -> links.add(new ScopeLink(r.getString("id"), r.getString("campaign_id"),
-                            r.getString("channel").toLowerCase(java.util.Locale.ROOT), r.getString("label"))));
+                            r.getString("channel").toLowerCase(Locale.ROOT), r.getString("label"))));
                     return links;
                 });
     }
@@ -174,7 +179,7 @@ public class FunnelStore {
     }
 
     private static ConversationCounts conversationCounts(Row r) {
-        Map<String, Long> replies = new java.util.LinkedHashMap<>();
+        Map<String, Long> replies = new LinkedHashMap<>();
         for (ReplyStatus status : ReplyStatus.values()) {
             replies.put(status.name(), r.getLong(status.name()));
         }
@@ -215,86 +220,186 @@ public class FunnelStore {
 
     /**
      * The funnel's counts summed from the daily rollups for the plan's whole days, and from the
-     * raw rows, in the same day-and-link shape, for the rest of the range; percentiles from the
-     * merged latency histograms ({@link LatencyHistogram}).
+     * raw rows, in the same day-and-link shape, for each partial day at the range's edges;
+     * percentiles from the merged latency histograms ({@link LatencyHistogram}). The rollups and
+     * each edge are separate statements that run at the same time on connections of their own,
+     * their sums added up here: an edge's raw rows cost far more than a year of rollups, and two
+     * edges one after the other in one statement cost twice as long.
      */
     public Uni<Counts> rolledUp(FunnelQuery q, RollupPlan plan) {
-        String key = switch (q.groupBy()) {
-            case DAY -> "to_char(u.day, 'YYYY-MM-DD')";
-            default -> key(q.groupBy(), null);
-        };
-        int statuses = ReplyStatus.values().length;
-        StringBuilder sums = new StringBuilder();
-        for (int i = 1; i <= statuses; i++) {
-            sums.append(", sum(u.replies[").append(i).append("]) AS r").append(i);
+        List<Uni<List<Sums>>> parts = new ArrayList<>();
+        parts.add(interior(q, plan));
+        int subtracted = -1;
+        if (usesMonths(q) && (plan.monthFrom().isBefore(plan.dayFrom()) || plan.dayTo().isBefore(plan.monthTo()))) {
+            subtracted = parts.size();
+            parts.add(outsideDays(q, plan));
         }
-        for (int b = 1; b <= LatencyHistogram.BUCKETS; b++) {
-            sums.append(", sum(u.click_to_referral[").append(b).append("]) AS c").append(b);
-            sums.append(", sum(u.referral_to_reply[").append(b).append("]) AS t").append(b);
+        if (plan.from().isBefore(plan.interiorFrom())) {
+            parts.add(edge(q, plan.zone(), plan.from(), plan.interiorFrom()));
         }
-        Tuple params = filters(q).addString(plan.zone().getId()).addLocalDate(plan.dayFrom()).addLocalDate(plan.dayTo())
-                .addOffsetDateTime(utc(plan.from())).addOffsetDateTime(utc(plan.interiorFrom()))
-                .addOffsetDateTime(utc(plan.interiorTo())).addOffsetDateTime(utc(plan.to()));
-        RollupSql.addEnums(params);
-        String dayColumns = RollupSql.COLUMNS.replaceAll("(\\w+)", "d.$1").replace("d.link_id", "%s");
-        String rolledUp;
-        if (q.groupBy() == GroupBy.DAY && q.channel() == null && q.link() == null) {
-            // by day over whole campaigns (an account, a campaign): one row per campaign and day
-            rolledUp = "SELECT d.day, " + dayColumns.formatted("NULL::text") + " FROM stats_campaign_day d\n"
-                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND d.campaign_id IN (SELECT campaign_id FROM s)";
-        } else if (q.groupBy() == GroupBy.DAY) {
-            rolledUp = "SELECT d.day, " + dayColumns.formatted("d.link_id") + " FROM stats_link_day d\n"
-                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND d.link_id IN (SELECT id FROM s)";
-        } else {
-            // whole months from the month rollups, the days around them from the day rollups
-            params.addLocalDate(plan.monthFrom()).addLocalDate(plan.monthTo()); // $17, $18
-            rolledUp = "SELECT d.month AS day, " + dayColumns.formatted("d.link_id") + " FROM stats_link_month d\n"
-                    + "  WHERE d.zone = $5 AND d.month >= $17 AND d.month < $18 AND d.link_id IN (SELECT id FROM s)\n"
-                    + " UNION ALL\n"
-                    + " SELECT d.day, " + dayColumns.formatted("d.link_id") + " FROM stats_link_day d\n"
-                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND NOT (d.day >= $17 AND d.day < $18)"
-                    + " AND d.link_id IN (SELECT id FROM s)";
+        if (plan.interiorTo().isBefore(plan.to())) {
+            parts.add(edge(q, plan.zone(), plan.interiorTo(), plan.to()));
         }
-        String sql = "WITH s AS (" + SCOPE + ")\n"
-                + "SELECT " + key + " AS key, sum(u.clicks) AS clicks, sum(u.bot_clicks) AS bots,"
-                + " sum(u.conversations) AS conversations, sum(u.icebreaker_taps) AS icebreaker,"
-                + " sum(u.typed_messages) AS typed, sum(u.existing_thread_referrals) AS existing,"
-                + " sum(u.new_threads) AS new_threads, sum(u.referrals_from_clicks) AS from_clicks,"
-                + " sum(u.coupons_issued) AS coupons, sum(u.bound_identities) AS bound" + sums + "\n"
-                + "FROM (" + rolledUp + "\n"
-                + " UNION ALL\n"
-                + " SELECT e.day, " + RollupSql.COLUMNS + " FROM (\n"
-                + RollupSql.linkDays("$5", at -> "((" + at + " >= $8 AND " + at + " < $9) OR (" + at + " >= $10 AND " + at
-                        + " < $11))", id -> id + " IN (SELECT id FROM s)", 12)
-                + ") e) u\n"
-                // grouped by day, every source is already narrowed to the scope
-                + (q.groupBy() == GroupBy.DAY ? "" : "JOIN s ON s.id = u.link_id\n")
-                + "GROUP BY 1";
-        return read(sql, params).map(rows -> {
+        int minus = subtracted;
+        return Uni.combine().all().unis(parts).with(lists -> {
+            Map<String, long[]> merged = new LinkedHashMap<>();
+            for (int p = 0; p < lists.size(); p++) {
+                int sign = p == minus ? -1 : 1;
+                for (Object o : (List<?>) lists.get(p)) {
+                    Sums part = (Sums) o;
+                    long[] into = merged.computeIfAbsent(part.key(), k -> new long[WIDTH]);
+                    for (int i = 0; i < WIDTH; i++) {
+                        into[i] += sign * part.values()[i];
+                    }
+                }
+            }
             List<ClickCounts> clicks = new ArrayList<>();
             List<ConversationCounts> conversations = new ArrayList<>();
-            rows.forEach(r -> {
-                String k = r.getString("key");
-                clicks.add(new ClickCounts(k, sum(r, "clicks"), sum(r, "bots")));
-                Map<String, Long> replies = new java.util.LinkedHashMap<>();
-                for (ReplyStatus status : ReplyStatus.values()) {
-                    replies.put(status.name(), sum(r, "r" + (status.ordinal() + 1)));
-                }
-                long[] c2r = new long[LatencyHistogram.BUCKETS];
-                long[] r2r = new long[LatencyHistogram.BUCKETS];
-                for (int b = 0; b < LatencyHistogram.BUCKETS; b++) {
-                    c2r[b] = sum(r, "c" + (b + 1));
-                    r2r[b] = sum(r, "t" + (b + 1));
-                }
-                conversations.add(new ConversationCounts(k, sum(r, "conversations"),
-                        new FunnelRow.Scenarios(sum(r, "icebreaker"), sum(r, "typed"), sum(r, "existing")),
-                        sum(r, "new_threads"), sum(r, "from_clicks"), replies, sum(r, "coupons"),
-                        new FunnelRow.Percentiles(LatencyHistogram.percentile(c2r, 0.5), LatencyHistogram.percentile(c2r, 0.95)),
-                        new FunnelRow.Percentiles(LatencyHistogram.percentile(r2r, 0.5), LatencyHistogram.percentile(r2r, 0.95)),
-                        sum(r, "bound")));
+            merged.forEach((key, v) -> {
+                clicks.add(new ClickCounts(key, v[CLICKS], v[BOTS]));
+                conversations.add(conversationCounts(key, v));
             });
             return new Counts(clicks, conversations);
         });
+    }
+
+    /** One group's sums from one part of a range, in {@link #SUMS}' column order. */
+    private record Sums(String key, long[] values) {
+    }
+
+    // the order of the summed columns: scalars, then replies by status, then the two histograms
+    private static final String[] SCALARS = {"clicks", "bot_clicks", "conversations", "icebreaker_taps", "typed_messages",
+        "existing_thread_referrals", "new_threads", "referrals_from_clicks", "coupons_issued", "bound_identities"};
+    private static final int CLICKS = 0;
+    private static final int BOTS = 1;
+    private static final int REPLIES = SCALARS.length;
+    private static final int C2R = REPLIES + ReplyStatus.values().length;
+    private static final int R2R = C2R + LatencyHistogram.BUCKETS;
+    private static final int WIDTH = R2R + LatencyHistogram.BUCKETS;
+    /** The rollup columns after the key, from alias {@code d}. */
+    private static final String DAY_COLUMNS = RollupSql.COLUMNS.replace("link_id, ", "").replaceAll("(\\w+)", "d.$1");
+    /** The sums of rows {@code u} (rollup rows or the raw rows' day-and-link rows) in that order. */
+    private static final String SUMS = sums();
+
+    private static String sums() {
+        StringBuilder sql = new StringBuilder();
+        for (String scalar : SCALARS) {
+            sql.append(sql.length() == 0 ? "" : ", ").append("sum(u.").append(scalar).append(')');
+        }
+        for (int i = 1; i <= ReplyStatus.values().length; i++) {
+            sql.append(", sum(u.replies[").append(i).append("])");
+        }
+        for (int b = 1; b <= LatencyHistogram.BUCKETS; b++) {
+            sql.append(", sum(u.click_to_referral[").append(b).append("])");
+        }
+        for (int b = 1; b <= LatencyHistogram.BUCKETS; b++) {
+            sql.append(", sum(u.referral_to_reply[").append(b).append("])");
+        }
+        return sql.toString();
+    }
+
+    private static ConversationCounts conversationCounts(String key, long[] v) {
+        Map<String, Long> replies = new LinkedHashMap<>();
+        for (ReplyStatus status : ReplyStatus.values()) {
+            replies.put(status.name(), v[REPLIES + status.ordinal()]);
+        }
+        long[] c2r = Arrays.copyOfRange(v, C2R, C2R + LatencyHistogram.BUCKETS);
+        long[] r2r = Arrays.copyOfRange(v, R2R, R2R + LatencyHistogram.BUCKETS);
+        return new ConversationCounts(key, v[2], new FunnelRow.Scenarios(v[3], v[4], v[5]), v[6], v[7], replies, v[8],
+                new FunnelRow.Percentiles(LatencyHistogram.percentile(c2r, 0.5), LatencyHistogram.percentile(c2r, 0.95)),
+                new FunnelRow.Percentiles(LatencyHistogram.percentile(r2r, 0.5), LatencyHistogram.percentile(r2r, 0.95)),
+                v[9]);
+    }
+
+    /** Runs {@code SELECT key, <SUMS> ... GROUP BY 1} and reads its rows. */
+    private Uni<List<Sums>> sums(String sql, Tuple params) {
+        return read(sql, params).map(rows -> {
+            List<Sums> result = new ArrayList<>();
+            rows.forEach(r -> {
+                long[] values = new long[WIDTH];
+                for (int i = 0; i < WIDTH; i++) {
+                    Long value = r.getLong(i + 1);
+                    values[i] = value == null ? 0 : value;
+                }
+                result.add(new Sums(r.getString(0), values));
+            });
+            return result;
+        });
+    }
+
+    /**
+     * The plan's whole days from the rollups, read from the smallest that answers the query: the
+     * campaign days when the query spans whole campaigns (grouped by campaign or by day, no channel
+     * or link filter), else the link months for the whole calendar months and the link days around
+     * them. Parameters: $1..$4 the filters, $5 the zone, $6 and $7 the days, $8 and $9 the months (link
+     * months only).
+     */
+    private Uni<List<Sums>> interior(FunnelQuery q, RollupPlan plan) {
+        Tuple params = filters(q).addString(plan.zone().getId()).addLocalDate(plan.dayFrom()).addLocalDate(plan.dayTo());
+        String source;
+        if (wholeCampaigns(q)) {
+            // one row per campaign and day: a year of an account is ~365 rows per campaign
+            source = "SELECT " + (q.groupBy() == GroupBy.DAY ? "to_char(d.day, 'YYYY-MM-DD')" : "d.campaign_id")
+                    + " AS key, " + DAY_COLUMNS + " FROM stats_campaign_day d\n"
+                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7"
+                    + " AND d.campaign_id IN (SELECT campaign_id FROM s)";
+        } else if (q.groupBy() == GroupBy.DAY) {
+            source = "SELECT to_char(d.day, 'YYYY-MM-DD') AS key, " + DAY_COLUMNS + " FROM stats_link_day d\n"
+                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND d.link_id IN (SELECT id FROM s)";
+        } else {
+            // whole months from the month rollups, the days before and after them from the day rollups
+            // (two ranges rather than one with a hole, so that each is read through the key's index)
+            String key = key(q.groupBy(), null);
+            params.addLocalDate(plan.monthFrom()).addLocalDate(plan.monthTo());
+            // (a partial first or last month may be read whole, its days outside the range subtracted)
+            source = "SELECT " + key + " AS key, " + DAY_COLUMNS + " FROM stats_link_month d JOIN s ON s.id = d.link_id\n"
+                    + "  WHERE d.zone = $5 AND d.month >= $8 AND d.month < $9\n"
+                    + " UNION ALL\n"
+                    + " SELECT " + key + ", " + DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n"
+                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $8\n"
+                    + " UNION ALL\n"
+                    + " SELECT " + key + ", " + DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n"
+                    + "  WHERE d.zone = $5 AND d.day >= $9 AND d.day < $7";
+        }
+        return sums("WITH s AS (" + SCOPE + ")\nSELECT u.key, " + SUMS + " FROM (" + source + ") u GROUP BY 1", params);
+    }
+
+    /** The plan's months read whole that reach outside its days: those days, to be subtracted. */
+    private Uni<List<Sums>> outsideDays(FunnelQuery q, RollupPlan plan) {
+        Tuple params = filters(q).addString(plan.zone().getId()).addLocalDate(plan.monthFrom())
+                .addLocalDate(plan.dayFrom()).addLocalDate(plan.dayTo()).addLocalDate(plan.monthTo());
+        String key = key(q.groupBy(), null);
+        String source = "SELECT " + key + " AS key, " + DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n"
+                + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7\n"
+                + " UNION ALL\n"
+                + " SELECT " + key + ", " + DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n"
+                + "  WHERE d.zone = $5 AND d.day >= $8 AND d.day < $9";
+        return sums("WITH s AS (" + SCOPE + ")\nSELECT u.key, " + SUMS + " FROM (" + source + ") u GROUP BY 1", params);
+    }
+
+    /** Grouped by campaign or by day over whole campaigns: the campaign day rollups answer. */
+    private static boolean wholeCampaigns(FunnelQuery q) {
+        return (q.groupBy() == GroupBy.DAY || q.groupBy() == GroupBy.CAMPAIGN) && q.channel() == null && q.link() == null;
+    }
+
+    /** Grouped by link or channel (or campaign within a channel or link): months and link days answer. */
+    private static boolean usesMonths(FunnelQuery q) {
+        return q.groupBy() != GroupBy.DAY && !wholeCampaigns(q);
+    }
+
+    /**
+     * A partial day (or days not rolled up yet) from the raw rows, through the very SQL the
+     * rollups are built with. Parameters: $1..$4 the filters, $5 the zone, $6 and $7 the instants,
+     * then the enums.
+     */
+    private Uni<List<Sums>> edge(FunnelQuery q, ZoneId zone, Instant from, Instant to) {
+        Tuple params = filters(q).addString(zone.getId()).addOffsetDateTime(utc(from)).addOffsetDateTime(utc(to));
+        RollupSql.addEnums(params);
+        String key = q.groupBy() == GroupBy.DAY ? "to_char(e.day, 'YYYY-MM-DD')" : key(q.groupBy(), null);
+        String source = "SELECT " + key + " AS key, e.* FROM (\n"
+                + RollupSql.linkDays("$5", at -> at + " >= $6 AND " + at + " < $7", id -> id + " IN (SELECT id FROM s)", 8)
+                + ") e JOIN s ON s.id = e.link_id";
+        return sums("WITH s AS (" + SCOPE + ")\nSELECT u.key, " + SUMS + " FROM (" + source + ") u GROUP BY 1", params);
     }
 
     private static long sum(Row r, String column) {

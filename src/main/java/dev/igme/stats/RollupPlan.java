@@ -1,5 +1,7 @@
 package dev.igme.stats;
 
+import static java.time.temporal.ChronoUnit.DAYS;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -10,8 +12,11 @@ import java.util.Optional;
  * inside {@code from..to} that are rolled up ({@code dayFrom <= day < dayTo}) come from the
  * rollups; what lies before the first of them ({@code from..interiorFrom}) and after the last
  * ({@code interiorTo..to}: a partial last day, today, days not rolled up yet) from the raw rows.
- * The whole calendar months among those days ({@code monthFrom <= day < monthTo}, empty when
- * equal) may be read from the month rollups instead of their days.
+ * The calendar months {@code monthFrom <= day < monthTo} (none when equal) may be read from the
+ * month rollups instead of their days: the whole months among those days, and a partial first or
+ * last month when its month row less the days outside the range ({@code monthFrom <= day <
+ * dayFrom}, {@code dayTo <= day < monthTo}) is fewer rows to read than its days inside. A month
+ * row is the sum of its day rows (both are written in one transaction), so the difference is exact.
  */
 public record RollupPlan(ZoneId zone, LocalDate dayFrom, LocalDate dayTo, Instant from, Instant interiorFrom,
         Instant interiorTo, Instant to, LocalDate monthFrom, LocalDate monthTo) {
@@ -39,6 +44,18 @@ public record RollupPlan(ZoneId zone, LocalDate dayFrom, LocalDate dayTo, Instan
         }
         LocalDate monthFrom = first.getDayOfMonth() == 1 ? first : first.withDayOfMonth(1).plusMonths(1);
         LocalDate monthTo = end.withDayOfMonth(1);
+        // a partial first month that ends inside the range, read as its month less the days before
+        // the range when those are fewer (its days are all rolled up: the month ends before `end`)
+        LocalDate lead = first.withDayOfMonth(1);
+        if (lead.isBefore(first) && !lead.plusMonths(1).isAfter(end)
+                && DAYS.between(lead, first) < DAYS.between(first, lead.plusMonths(1))) {
+            monthFrom = lead;
+        }
+        // a partial last month likewise, as its month less the days after the range, if all rolled up
+        if (monthTo.isBefore(end) && !monthTo.isBefore(first) && !monthTo.plusMonths(1).isAfter(rolledUntil)
+                && DAYS.between(end, monthTo.plusMonths(1)) < DAYS.between(monthTo, end)) {
+            monthTo = monthTo.plusMonths(1);
+        }
         if (!monthFrom.isBefore(monthTo)) {
             monthFrom = first;
             monthTo = first;

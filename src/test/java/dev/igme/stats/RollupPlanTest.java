@@ -27,7 +27,7 @@ class RollupPlanTest {
 
     @Test
     void wholeMonthsAmongTheDaysCanBeReadAsMonths() {
-        RollupPlan plan = RollupPlan.of(Instant.parse("2026-01-15T05:00:00Z"), Instant.parse("2026-05-02T12:00:00Z"),
+        RollupPlan plan = RollupPlan.of(Instant.parse("2026-01-25T05:00:00Z"), Instant.parse("2026-05-02T12:00:00Z"),
                 UTC, LocalDate.parse("2026-06-01")).orElseThrow();
         assertEquals(LocalDate.parse("2026-02-01"), plan.monthFrom());
         assertEquals(LocalDate.parse("2026-05-01"), plan.monthTo());
@@ -39,6 +39,30 @@ class RollupPlanTest {
         RollupPlan partly = RollupPlan.of(Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"),
                 UTC, LocalDate.parse("2025-03-20")).orElseThrow();
         assertEquals(LocalDate.parse("2025-03-01"), partly.monthTo());
+    }
+
+    @Test
+    void aPartialMonthMostlyInsideTheRangeIsReadAsItsMonthLessTheDaysOutside() {
+        // 2 January to 30 December: January less 1 January, December less 31 December
+        RollupPlan plan = RollupPlan.of(Instant.parse("2025-01-01T12:00:00Z"), Instant.parse("2025-12-30T12:00:00Z"),
+                UTC, LocalDate.parse("2026-01-02")).orElseThrow();
+        assertEquals(LocalDate.parse("2025-01-02"), plan.dayFrom());
+        assertEquals(LocalDate.parse("2025-12-30"), plan.dayTo());
+        assertEquals(LocalDate.parse("2025-01-01"), plan.monthFrom());
+        assertEquals(LocalDate.parse("2026-01-01"), plan.monthTo());
+        // December not wholly rolled up yet: its days are read
+        RollupPlan recent = RollupPlan.of(Instant.parse("2025-01-01T12:00:00Z"), Instant.parse("2025-12-30T12:00:00Z"),
+                UTC, LocalDate.parse("2025-12-31")).orElseThrow();
+        assertEquals(LocalDate.parse("2025-12-01"), recent.monthTo());
+        // more days outside than inside: the days are read
+        RollupPlan late = RollupPlan.of(Instant.parse("2025-01-20T12:00:00Z"), Instant.parse("2025-12-05T12:00:00Z"),
+                UTC, LocalDate.parse("2026-01-02")).orElseThrow();
+        assertEquals(LocalDate.parse("2025-02-01"), late.monthFrom());
+        assertEquals(LocalDate.parse("2025-12-01"), late.monthTo());
+        // within one month: no month is read
+        RollupPlan inside = RollupPlan.of(Instant.parse("2025-03-02T12:00:00Z"), Instant.parse("2025-03-30T12:00:00Z"),
+                UTC, LocalDate.parse("2026-01-02")).orElseThrow();
+        assertEquals(inside.monthFrom(), inside.monthTo());
     }
 
     @Test

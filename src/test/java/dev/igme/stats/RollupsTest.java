@@ -232,10 +232,14 @@ public class RollupsTest {
         // edges in mid-day, in both zones (Berlin's days are not UTC's), a whole month between them
         Instant from = at(month().minusDays(3), "05:17:00");
         Instant to = at(base().plusDays(4), "13:41:00");
+        // and from the month's second day: that month is read whole, less its first day's traffic
+        Instant secondDay = at(month().plusDays(1), "05:17:00");
         for (ZoneId zone : List.of(ZoneId.of("UTC"), BERLIN)) {
             for (GroupBy groupBy : GroupBy.values()) {
                 JsonNode rolled = api(range(from, to, zone, groupBy, s.campaign()));
                 assertSameFunnel(rawFunnel(from, to, zone, groupBy, s.campaign()), rolled);
+                assertSameFunnel(rawFunnel(secondDay, to, zone, groupBy, s.campaign()),
+                        api(range(secondDay, to, zone, groupBy, s.campaign())));
             }
         }
         // the link without traffic is a row of zeros on the rollup path too

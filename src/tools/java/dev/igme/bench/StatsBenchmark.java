@@ -283,6 +283,8 @@ public final class StatsBenchmark {
                                 ACCOUNT)));
                 queries.put(path + "funnel year-1d, mid-day edges, account, campaign",
                         () -> stats.funnel(new FunnelQuery(midFrom, midTo, utc, GroupBy.CAMPAIGN, null, null, null, ACCOUNT)));
+                queries.put(path + "funnel year-1d, mid-day edges, account, link",
+                        () -> stats.funnel(new FunnelQuery(midFrom, midTo, utc, GroupBy.LINK, null, null, null, ACCOUNT)));
             }
             queries.put(path + "funnel 30 days, one campaign, groupBy=day",
                     () -> stats.funnel(new FunnelQuery(end.minus(Duration.ofDays(30)), end, utc, GroupBy.DAY, "bench-c7", null,
