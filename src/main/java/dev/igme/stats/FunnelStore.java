@@ -407,17 +407,26 @@ public class FunnelStore {
         return value == null ? 0 : value;
     }
 
-    /** Top refs summed from the UTC day rollups for the plan's whole days and from raw rows for the rest. */
+    /**
+     * Top refs summed from the UTC rollups for the plan's whole days (whole months from the month
+     * rows, the days around them from the day rows) and from raw rows for the rest.
+     */
     public Uni<List<TopRef>> topRefsRolledUp(TopRefsQuery q, RollupPlan plan) {
         String filters = "AND ($3::text IS NULL OR a.ig_account_id = $3) AND ($4::text IS NULL OR a.campaign_id = $4)"
                 + " AND ($5::text IS NULL OR lower(a.channel) = lower($5)) AND ($6::text IS NULL OR a.link_id = $6)";
+        String rolledFilters = "AND ($3::text IS NULL OR d.ig_account_id = $3) AND ($4::text IS NULL OR d.campaign_id = $4)"
+                + " AND ($5::text IS NULL OR d.channel = lower($5)) AND ($6::text IS NULL OR d.link_id = $6)";
         String sql = "SELECT ref, ref_status, link_id, max(campaign_id) AS campaign, max(channel) AS channel,"
                 + " sum(conversations) AS conversations, sum(users) AS users, min(first_at) AS first_at,"
                 + " max(last_at) AS last_at\n"
                 + "FROM (SELECT ref, ref_status, link_id, campaign_id, channel, conversations, users, first_at, last_at\n"
-                + "  FROM stats_ref_day d WHERE d.day >= $1 AND d.day < $2 AND ($3::text IS NULL OR d.ig_account_id = $3)"
-                + " AND ($4::text IS NULL OR d.campaign_id = $4) AND ($5::text IS NULL OR d.channel = lower($5))"
-                + " AND ($6::text IS NULL OR d.link_id = $6)\n"
+                + "  FROM stats_ref_month d WHERE d.month >= $12 AND d.month < $13 " + rolledFilters + "\n"
+                + " UNION ALL\n"
+                + " SELECT ref, ref_status, link_id, campaign_id, channel, conversations, users, first_at, last_at\n"
+                + "  FROM stats_ref_day d WHERE d.day >= $1 AND d.day < $12 " + rolledFilters + "\n"
+                + " UNION ALL\n"
+                + " SELECT ref, ref_status, link_id, campaign_id, channel, conversations, users, first_at, last_at\n"
+                + "  FROM stats_ref_day d WHERE d.day >= $13 AND d.day < $2 " + rolledFilters + "\n"
                 + " UNION ALL\n"
                 + " SELECT ref, ref_status, link_id, campaign_id, channel, conversations, users, first_at, last_at FROM (\n"
                 + RollupSql.refDays("((a.occurred_at >= $7 AND a.occurred_at < $8) OR (a.occurred_at >= $9"
@@ -425,7 +434,8 @@ public class FunnelStore {
                 + ") e) u\n"
                 + "GROUP BY ref, ref_status, link_id ORDER BY sum(conversations) DESC, 1 LIMIT $11";
         return read(sql, Tuple.from(new Object[] {plan.dayFrom(), plan.dayTo(), q.account(), q.campaign(), q.channel(),
-                q.link(), utc(plan.from()), utc(plan.interiorFrom()), utc(plan.interiorTo()), utc(plan.to()), q.limit()}))
+                q.link(), utc(plan.from()), utc(plan.interiorFrom()), utc(plan.interiorTo()), utc(plan.to()), q.limit(),
+                plan.wholeMonthFrom(), plan.wholeMonthTo()}))
                 .map(rows -> {
                     List<TopRef> result = new ArrayList<>();
                     rows.forEach(r -> result.add(new TopRef(r.getString("ref"), r.getString("ref_status"),

@@ -63,4 +63,14 @@ public record RollupPlan(ZoneId zone, LocalDate dayFrom, LocalDate dayTo, Instan
         return Optional.of(new RollupPlan(zone, first, end, from, first.atStartOfDay(zone).toInstant(),
                 end.atStartOfDay(zone).toInstant(), to, monthFrom, monthTo));
     }
+
+    /** The first of the whole calendar months inside the days (those read as months, less a partial first one). */
+    public LocalDate wholeMonthFrom() {
+        return monthFrom.isBefore(dayFrom) ? monthFrom.plusMonths(1) : monthFrom;
+    }
+
+    /** The end of the whole calendar months inside the days (equal to {@link #wholeMonthFrom()} when none). */
+    public LocalDate wholeMonthTo() {
+        return monthTo.isAfter(dayTo) ? monthTo.minusMonths(1) : monthTo;
+    }
 }

@@ -117,6 +117,16 @@ final class RollupSql {
     }
 
     /**
+     * The {@code stats_ref_month} rows of the month from {@code $1} to {@code $2}, from its
+     * {@code stats_ref_day} rows (as V10 filled them for the days rolled up before it).
+     */
+    static String refMonth() {
+        return "SELECT $1::date, d.ig_account_id, d.ref, d.ref_status, d.link_id, d.campaign_id, d.channel,"
+                + " sum(d.conversations), sum(d.users), min(d.first_at), max(d.last_at)\n"
+                + "FROM stats_ref_day d WHERE d.day >= $1 AND d.day < $2 GROUP BY 2, 3, 4, 5, 6, 7";
+    }
+
+    /**
      * Rows {@code (day, ig_account_id, ref, ref_status, link_id, campaign_id, channel,
      * conversations, users, first_at, last_at)} per UTC day, grouped as the top refs are.
      *

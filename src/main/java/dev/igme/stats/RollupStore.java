@@ -18,7 +18,8 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Writes the daily rollups ({@code stats_link_day}, {@code stats_ref_day}, {@code stats_rollup}):
+ * Writes the daily rollups ({@code stats_link_day}, {@code stats_ref_day}, {@code stats_rollup}) and
+ * the coarser ones derived from them (campaign days, link and ref months):
  * one day of one zone per transaction, recomputed whole from the raw rows (DELETE + INSERT), so
  * rolling a day again, on any replica, after any redelivery or replay, gives the same rows.
  */
@@ -105,7 +106,10 @@ public class RollupStore {
                     .chain(() -> c.preparedQuery("INSERT INTO stats_ref_day (day, ig_account_id, ref, ref_status, link_id,"
                             + " campaign_id, channel, conversations, users, first_at, last_at)\n"
                             + RollupSql.refDays("a.occurred_at >= $1 AND a.occurred_at < $2", ""))
-                            .execute(Tuple.of(utc(start), utc(end))));
+                            .execute(Tuple.of(utc(start), utc(end))))
+                    .chain(() -> c.preparedQuery("DELETE FROM stats_ref_month WHERE month = $1").execute(Tuple.of(month)))
+                    .chain(() -> c.preparedQuery("INSERT INTO stats_ref_month " + RollupSql.refMonth())
+                            .execute(Tuple.of(month, month.plusMonths(1))));
         }
         if (advance) {
             links = links.chain(() -> c.preparedQuery("INSERT INTO stats_rollup (zone, rolled_until) VALUES ($1, $2)"
