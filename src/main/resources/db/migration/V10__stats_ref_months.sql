@@ -9,7 +9,7 @@ ALTER TABLE stats_ref_month RENAME COLUMN day TO month;
 CREATE INDEX stats_ref_month_account_idx ON stats_ref_month (ig_account_id, month);
 CREATE INDEX stats_ref_month_month_idx ON stats_ref_month (month);
 
--- the days already rolled up (dev.igme.stats.RollupStore writes the same sums for the job)
+-- the days already rolled up (dev.igme.stats.rollup.RollupStore writes the same sums for the job)
 INSERT INTO stats_ref_month
 SELECT date_trunc('month', d.day)::date, d.ig_account_id, d.ref, d.ref_status, d.link_id, d.campaign_id, d.channel,
        sum(d.conversations), sum(d.users), min(d.first_at), max(d.last_at)

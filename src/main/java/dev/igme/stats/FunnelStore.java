@@ -20,6 +20,9 @@ import jakarta.inject.Inject;
 import dev.igme.attribution.Scenario;
 import dev.igme.config.IgmeConfig;
 import dev.igme.reply.outbox.ReplyStatus;
+import dev.igme.stats.rollup.LatencyHistogram;
+import dev.igme.stats.rollup.RollupPlan;
+import dev.igme.stats.rollup.RollupSql;
 import io.quarkus.arc.InjectableInstance;
 import io.quarkus.arc.WithCaching;
 import io.smallrye.mutiny.Uni;
@@ -311,8 +314,12 @@ public class FunnelStore {
                 v[9]);
     }
 
-    /** Runs {@code SELECT key, <SUMS> ... GROUP BY 1} and reads its rows. */
-    private Uni<List<Sums>> sums(String sql, Tuple params) {
+    /**
+     * Sums the rows of {@code source} (a select with a {@code key} column and the rollup columns,
+     * over the scope {@code s}) by key, and reads them.
+     */
+    private Uni<List<Sums>> sums(String source, Tuple params) {
+        String sql = "WITH s AS (" + SCOPE + ")\nSELECT u.key, " + SUMS + " FROM (" + source + ") u GROUP BY 1";
         return read(sql, params).map(rows -> {
             List<Sums> result = new ArrayList<>();
             rows.forEach(r -> {
@@ -361,7 +368,7 @@ public class FunnelStore {
                     + " SELECT " + key + ", " + DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n"
                     + "  WHERE d.zone = $5 AND d.day >= $9 AND d.day < $7";
         }
-        return sums("WITH s AS (" + SCOPE + ")\nSELECT u.key, " + SUMS + " FROM (" + source + ") u GROUP BY 1", params);
+        return sums(source, params);
     }
 
     /** The plan's months read whole that reach outside its days: those days, to be subtracted. */
@@ -374,7 +381,7 @@ public class FunnelStore {
                 + " UNION ALL\n"
                 + " SELECT " + key + ", " + DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n"
                 + "  WHERE d.zone = $5 AND d.day >= $8 AND d.day < $9";
-        return sums("WITH s AS (" + SCOPE + ")\nSELECT u.key, " + SUMS + " FROM (" + source + ") u GROUP BY 1", params);
+        return sums(source, params);
     }
 
     /** Grouped by campaign or by day over whole campaigns: the campaign day rollups answer. */
@@ -399,7 +406,7 @@ public class FunnelStore {
         String source = "SELECT " + key + " AS key, e.* FROM (\n"
                 + RollupSql.linkDays("$5", at -> at + " >= $6 AND " + at + " < $7", id -> id + " IN (SELECT id FROM s)", 8)
                 + ") e JOIN s ON s.id = e.link_id";
-        return sums("WITH s AS (" + SCOPE + ")\nSELECT u.key, " + SUMS + " FROM (" + source + ") u GROUP BY 1", params);
+        return sums(source, params);
     }
 
     private static long sum(Row r, String column) {

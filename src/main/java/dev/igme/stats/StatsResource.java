@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 import dev.igme.config.IgmeConfig;
 import dev.igme.platform.api.ApiError;
 import dev.igme.platform.api.QueryParams;
+import dev.igme.stats.rollup.Rollups;
 import io.smallrye.mutiny.Uni;
 
 /** The funnel and the top refs over a time range, as JSON or CSV. */

@@ -13,6 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.igme.reply.outbox.ReplyStatus;
+import dev.igme.stats.rollup.RollupPlan;
+import dev.igme.stats.rollup.RollupStore;
+import dev.igme.stats.rollup.Rollups;
 import io.smallrye.mutiny.Uni;
 
 /**

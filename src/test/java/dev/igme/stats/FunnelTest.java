@@ -77,11 +77,11 @@ public class FunnelTest {
                 .atMost(java.time.Duration.ofSeconds(30)).size());
     }
 
-    static RequestSpecification viewer() {
+    public static RequestSpecification viewer() {
         return given().auth().oauth2(Tokens.viewer());
     }
 
-    static RequestSpecification admin() {
+    public static RequestSpecification admin() {
         return given().auth().oauth2(Tokens.withRoles("igme-admin")).contentType("application/json");
     }
 

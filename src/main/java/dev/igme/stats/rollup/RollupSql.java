@@ -1,4 +1,4 @@
-package dev.igme.stats;
+package dev.igme.stats.rollup;
 
 import java.util.function.Function;
 
@@ -12,10 +12,10 @@ import dev.igme.reply.outbox.ReplyStatus;
  * order (the index into {@code replies}), {@code $s+1..$s+3} the three {@link Scenario}s,
  * {@code $s+4} {@code SENT}.
  */
-final class RollupSql {
+public final class RollupSql {
 
     /** The columns of {@code stats_link_day} after zone and day, in table order. */
-    static final String COLUMNS = "link_id, clicks, bot_clicks, conversations, icebreaker_taps, typed_messages,"
+    public static final String COLUMNS = "link_id, clicks, bot_clicks, conversations, icebreaker_taps, typed_messages,"
             + " existing_thread_referrals, new_threads, referrals_from_clicks, coupons_issued, bound_identities,"
             + " replies, click_to_referral, referral_to_reply";
 
@@ -23,7 +23,7 @@ final class RollupSql {
     }
 
     /** The values of the enum parameters, from {@code $s} on. */
-    static void addEnums(io.vertx.mutiny.sqlclient.Tuple params) {
+    public static void addEnums(io.vertx.mutiny.sqlclient.Tuple params) {
         String[] statuses = new String[ReplyStatus.values().length];
         for (ReplyStatus status : ReplyStatus.values()) {
             statuses[status.ordinal()] = status.name();
@@ -44,7 +44,7 @@ final class RollupSql {
      * @param links   a predicate on a link id column (given its name): which links count
      * @param s       the number of the first enum parameter
      */
-    static String linkDays(String zone, Function<String, String> range, Function<String, String> links, int s) {
+    public static String linkDays(String zone, Function<String, String> range, Function<String, String> links, int s) {
         StringBuilder replies = new StringBuilder();
         for (int i = 1; i <= ReplyStatus.values().length; i++) {
             replies.append(i == 1 ? "" : ", ").append("count(*) FILTER (WHERE x.status = ").append(i).append(')');
@@ -90,7 +90,7 @@ final class RollupSql {
      * The sums of {@code stats_link_day} rows (alias {@code d}) in its column order after the key
      * columns, arrays summed element by element: how the month and campaign rollups are made.
      */
-    static String summed() {
+    public static String summed() {
         StringBuilder sql = new StringBuilder("sum(d.clicks), sum(d.bot_clicks), sum(d.conversations),"
                 + " sum(d.icebreaker_taps), sum(d.typed_messages), sum(d.existing_thread_referrals), sum(d.new_threads),"
                 + " sum(d.referrals_from_clicks), sum(d.coupons_issued), sum(d.bound_identities)");
@@ -120,7 +120,7 @@ final class RollupSql {
      * The {@code stats_ref_month} rows of the month from {@code $1} to {@code $2}, from its
      * {@code stats_ref_day} rows (as V10 filled them for the days rolled up before it).
      */
-    static String refMonth() {
+    public static String refMonth() {
         return "SELECT $1::date, d.ig_account_id, d.ref, d.ref_status, d.link_id, d.campaign_id, d.channel,"
                 + " sum(d.conversations), sum(d.users), min(d.first_at), max(d.last_at)\n"
                 + "FROM stats_ref_day d WHERE d.day >= $1 AND d.day < $2 GROUP BY 2, 3, 4, 5, 6, 7";
@@ -133,7 +133,7 @@ final class RollupSql {
      * @param range   a predicate on {@code a.occurred_at}
      * @param filters more predicates on {@code a} ("" for none, else starting with AND)
      */
-    static String refDays(String range, String filters) {
+    public static String refDays(String range, String filters) {
         return "SELECT (a.occurred_at AT TIME ZONE 'UTC')::date AS day, a.ig_account_id, COALESCE(l.ref, a.ref) AS ref,"
                 + " a.ref_status, a.link_id, a.campaign_id, lower(a.channel) AS channel, count(*)::int AS conversations,"
                 + " count(DISTINCT a.igsid)::int AS users, min(a.occurred_at) AS first_at, max(a.occurred_at) AS last_at\n"

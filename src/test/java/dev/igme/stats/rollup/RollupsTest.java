@@ -1,4 +1,4 @@
-package dev.igme.stats;
+package dev.igme.stats.rollup;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.startsWith;
@@ -22,6 +22,13 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.igme.stats.FunnelQuery;
+import dev.igme.stats.FunnelStore;
+import dev.igme.stats.FunnelTest;
+import dev.igme.stats.GroupBy;
+import dev.igme.stats.StatsService;
+import dev.igme.stats.TopRef;
+import dev.igme.stats.TopRefsQuery;
 import dev.igme.attribution.NormalizerOutput;
 import dev.igme.link.LinksTest;
 import dev.igme.reply.outbox.ReplyStatus;

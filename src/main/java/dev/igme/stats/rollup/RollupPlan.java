@@ -1,4 +1,4 @@
-package dev.igme.stats;
+package dev.igme.stats.rollup;
 
 import static java.time.temporal.ChronoUnit.DAYS;
 

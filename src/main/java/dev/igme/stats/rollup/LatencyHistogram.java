@@ -1,4 +1,4 @@
-package dev.igme.stats;
+package dev.igme.stats.rollup;
 
 /**
  * Fixed log-spaced latency buckets, so that a day's latencies can be stored as counts and summed
@@ -47,7 +47,7 @@ public final class LatencyHistogram {
      * The same as {@link #bucket(double)} in SQL, 1-based (PostgreSQL arrays), for a
      * {@code double precision} expression of seconds; null stays null.
      */
-    static String sqlBucket(String seconds) {
+    public static String sqlBucket(String seconds) {
         return "(CASE WHEN " + seconds + " IS NULL THEN NULL WHEN " + seconds + " < " + FIRST_EDGE + " THEN 1"
                 + " ELSE least(" + BUCKETS + ", 2 + floor(2 * ln((" + seconds + ") / " + FIRST_EDGE + ") / ln(2))::int) END)";
     }

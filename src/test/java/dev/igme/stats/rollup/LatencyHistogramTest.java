@@ -1,4 +1,4 @@
-package dev.igme.stats;
+package dev.igme.stats.rollup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
