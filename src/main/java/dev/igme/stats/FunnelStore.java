@@ -232,27 +232,20 @@ public class FunnelStore {
     public Uni<Counts> rolledUp(FunnelQuery q, RollupPlan plan) {
         List<Uni<List<Sums>>> parts = new ArrayList<>();
         parts.add(interior(q, plan));
-        int subtracted = -1;
-        if (usesMonths(q) && (plan.monthFrom().isBefore(plan.dayFrom()) || plan.dayTo().isBefore(plan.monthTo()))) {
-            subtracted = parts.size();
-            parts.add(outsideDays(q, plan));
-        }
         if (plan.from().isBefore(plan.interiorFrom())) {
             parts.add(edge(q, plan.zone(), plan.from(), plan.interiorFrom()));
         }
         if (plan.interiorTo().isBefore(plan.to())) {
             parts.add(edge(q, plan.zone(), plan.interiorTo(), plan.to()));
         }
-        int minus = subtracted;
         return Uni.combine().all().unis(parts).with(lists -> {
             Map<String, long[]> merged = new LinkedHashMap<>();
-            for (int p = 0; p < lists.size(); p++) {
-                int sign = p == minus ? -1 : 1;
-                for (Object o : (List<?>) lists.get(p)) {
+            for (Object list : lists) {
+                for (Object o : (List<?>) list) {
                     Sums part = (Sums) o;
                     long[] into = merged.computeIfAbsent(part.key(), k -> new long[WIDTH]);
                     for (int i = 0; i < WIDTH; i++) {
-                        into[i] += sign * part.values()[i];
+                        into[i] += part.values()[i];
                     }
                 }
             }
@@ -281,22 +274,25 @@ public class FunnelStore {
     private static final int WIDTH = R2R + LatencyHistogram.BUCKETS;
     /** The rollup columns after the key, from alias {@code d}. */
     private static final String DAY_COLUMNS = RollupSql.COLUMNS.replace("link_id, ", "").replaceAll("(\\w+)", "d.$1");
-    /** The sums of rows {@code u} (rollup rows or the raw rows' day-and-link rows) in that order. */
+    /**
+     * The sums of rows {@code u} (rollup rows or the raw rows' day-and-link rows) in that order,
+     * each row counted {@code u.sign} times: 1, or -1 for days to take off a month read whole.
+     */
     private static final String SUMS = sums();
 
     private static String sums() {
         StringBuilder sql = new StringBuilder();
         for (String scalar : SCALARS) {
-            sql.append(sql.length() == 0 ? "" : ", ").append("sum(u.").append(scalar).append(')');
+            sql.append(sql.length() == 0 ? "" : ", ").append("sum(u.sign * u.").append(scalar).append(')');
         }
         for (int i = 1; i <= ReplyStatus.values().length; i++) {
-            sql.append(", sum(u.replies[").append(i).append("])");
+            sql.append(", sum(u.sign * u.replies[").append(i).append("])");
         }
         for (int b = 1; b <= LatencyHistogram.BUCKETS; b++) {
-            sql.append(", sum(u.click_to_referral[").append(b).append("])");
+            sql.append(", sum(u.sign * u.click_to_referral[").append(b).append("])");
         }
         for (int b = 1; b <= LatencyHistogram.BUCKETS; b++) {
-            sql.append(", sum(u.referral_to_reply[").append(b).append("])");
+            sql.append(", sum(u.sign * u.referral_to_reply[").append(b).append("])");
         }
         return sql.toString();
     }
@@ -315,8 +311,8 @@ public class FunnelStore {
     }
 
     /**
-     * Sums the rows of {@code source} (a select with a {@code key} column and the rollup columns,
-     * over the scope {@code s}) by key, and reads them.
+     * Sums the rows of {@code source} (a select with a {@code key} and a {@code sign} column and the
+     * rollup columns, over the scope {@code s}) by key, and reads them.
      */
     private Uni<List<Sums>> sums(String source, Tuple params) {
         String sql = "WITH s AS (" + SCOPE + ")\nSELECT u.key, " + SUMS + " FROM (" + source + ") u GROUP BY 1";
@@ -339,7 +335,9 @@ public class FunnelStore {
      * campaign days when the query spans whole campaigns (grouped by campaign or by day, no channel
      * or link filter), else the link months for the whole calendar months and the link days around
      * them. Parameters: $1..$4 the filters, $5 the zone, $6 and $7 the days, $8 and $9 the months (link
-     * months only).
+     * months only). A partial first or last month read whole has its days outside the range taken
+     * off in the same statement, so that both come from one snapshot: a rollup committed between
+     * two statements could otherwise leave a month's old row less its new days.
      */
     private Uni<List<Sums>> interior(FunnelQuery q, RollupPlan plan) {
         Tuple params = filters(q).addString(plan.zone().getId()).addLocalDate(plan.dayFrom()).addLocalDate(plan.dayTo());
@@ -347,11 +345,11 @@ public class FunnelStore {
         if (wholeCampaigns(q)) {
             // one row per campaign and day: a year of an account is ~365 rows per campaign
             source = "SELECT " + (q.groupBy() == GroupBy.DAY ? "to_char(d.day, 'YYYY-MM-DD')" : "d.campaign_id")
-                    + " AS key, " + DAY_COLUMNS + " FROM stats_campaign_day d\n"
+                    + " AS key, 1 AS sign, " + DAY_COLUMNS + " FROM stats_campaign_day d\n"
                     + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7"
                     + " AND d.campaign_id IN (SELECT campaign_id FROM s)";
         } else if (q.groupBy() == GroupBy.DAY) {
-            source = "SELECT to_char(d.day, 'YYYY-MM-DD') AS key, " + DAY_COLUMNS + " FROM stats_link_day d\n"
+            source = "SELECT to_char(d.day, 'YYYY-MM-DD') AS key, 1 AS sign, " + DAY_COLUMNS + " FROM stats_link_day d\n"
                     + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7 AND d.link_id IN (SELECT id FROM s)";
         } else {
             // whole months from the month rollups, the days before and after them from the day rollups
@@ -359,39 +357,21 @@ public class FunnelStore {
             String key = key(q.groupBy(), null);
             params.addLocalDate(plan.monthFrom()).addLocalDate(plan.monthTo());
             // (a partial first or last month may be read whole, its days outside the range subtracted)
-            source = "SELECT " + key + " AS key, " + DAY_COLUMNS + " FROM stats_link_month d JOIN s ON s.id = d.link_id\n"
+            String days = DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n  WHERE d.zone = $5";
+            source = "SELECT " + key + " AS key, 1 AS sign, " + DAY_COLUMNS
+                    + " FROM stats_link_month d JOIN s ON s.id = d.link_id\n"
                     + "  WHERE d.zone = $5 AND d.month >= $8 AND d.month < $9\n"
-                    + " UNION ALL\n"
-                    + " SELECT " + key + ", " + DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n"
-                    + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $8\n"
-                    + " UNION ALL\n"
-                    + " SELECT " + key + ", " + DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n"
-                    + "  WHERE d.zone = $5 AND d.day >= $9 AND d.day < $7";
+                    + " UNION ALL SELECT " + key + ", 1, " + days + " AND d.day >= $6 AND d.day < $8\n"
+                    + " UNION ALL SELECT " + key + ", 1, " + days + " AND d.day >= $9 AND d.day < $7\n"
+                    + " UNION ALL SELECT " + key + ", -1, " + days + " AND d.day >= $8 AND d.day < $6\n"
+                    + " UNION ALL SELECT " + key + ", -1, " + days + " AND d.day >= $7 AND d.day < $9";
         }
-        return sums(source, params);
-    }
-
-    /** The plan's months read whole that reach outside its days: those days, to be subtracted. */
-    private Uni<List<Sums>> outsideDays(FunnelQuery q, RollupPlan plan) {
-        Tuple params = filters(q).addString(plan.zone().getId()).addLocalDate(plan.monthFrom())
-                .addLocalDate(plan.dayFrom()).addLocalDate(plan.dayTo()).addLocalDate(plan.monthTo());
-        String key = key(q.groupBy(), null);
-        String source = "SELECT " + key + " AS key, " + DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n"
-                + "  WHERE d.zone = $5 AND d.day >= $6 AND d.day < $7\n"
-                + " UNION ALL\n"
-                + " SELECT " + key + ", " + DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n"
-                + "  WHERE d.zone = $5 AND d.day >= $8 AND d.day < $9";
         return sums(source, params);
     }
 
     /** Grouped by campaign or by day over whole campaigns: the campaign day rollups answer. */
     private static boolean wholeCampaigns(FunnelQuery q) {
         return (q.groupBy() == GroupBy.DAY || q.groupBy() == GroupBy.CAMPAIGN) && q.channel() == null && q.link() == null;
-    }
-
-    /** Grouped by link or channel (or campaign within a channel or link): months and link days answer. */
-    private static boolean usesMonths(FunnelQuery q) {
-        return q.groupBy() != GroupBy.DAY && !wholeCampaigns(q);
     }
 
     /**
@@ -403,7 +383,7 @@ public class FunnelStore {
         Tuple params = filters(q).addString(zone.getId()).addOffsetDateTime(utc(from)).addOffsetDateTime(utc(to));
         RollupSql.addEnums(params);
         String key = q.groupBy() == GroupBy.DAY ? "to_char(e.day, 'YYYY-MM-DD')" : key(q.groupBy(), null);
-        String source = "SELECT " + key + " AS key, e.* FROM (\n"
+        String source = "SELECT " + key + " AS key, 1 AS sign, e.* FROM (\n"
                 + RollupSql.linkDays("$5", at -> at + " >= $6 AND " + at + " < $7", id -> id + " IN (SELECT id FROM s)", 8)
                 + ") e JOIN s ON s.id = e.link_id";
         return sums(source, params);

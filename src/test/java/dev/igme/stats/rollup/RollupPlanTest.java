@@ -50,6 +50,9 @@ class RollupPlanTest {
         assertEquals(LocalDate.parse("2025-12-30"), plan.dayTo());
         assertEquals(LocalDate.parse("2025-01-01"), plan.monthFrom());
         assertEquals(LocalDate.parse("2026-01-01"), plan.monthTo());
+        // what cannot be taken off a month (the top refs' first and last times) reads the whole months only
+        assertEquals(LocalDate.parse("2025-02-01"), plan.wholeMonthFrom());
+        assertEquals(LocalDate.parse("2025-12-01"), plan.wholeMonthTo());
         // December not wholly rolled up yet: its days are read
         RollupPlan recent = RollupPlan.of(Instant.parse("2025-01-01T12:00:00Z"), Instant.parse("2025-12-30T12:00:00Z"),
                 UTC, LocalDate.parse("2025-12-31")).orElseThrow();
@@ -63,6 +66,14 @@ class RollupPlanTest {
         RollupPlan inside = RollupPlan.of(Instant.parse("2025-03-02T12:00:00Z"), Instant.parse("2025-03-30T12:00:00Z"),
                 UTC, LocalDate.parse("2026-01-02")).orElseThrow();
         assertEquals(inside.monthFrom(), inside.monthTo());
+        assertEquals(inside.wholeMonthFrom(), inside.wholeMonthTo());
+        // a range from a month's first day to the next month's start: that month, nothing taken off
+        RollupPlan march = RollupPlan.of(Instant.parse("2025-03-01T00:00:00Z"), Instant.parse("2025-04-01T00:00:00Z"),
+                UTC, LocalDate.parse("2026-01-02")).orElseThrow();
+        assertEquals(LocalDate.parse("2025-03-01"), march.monthFrom());
+        assertEquals(LocalDate.parse("2025-04-01"), march.monthTo());
+        assertEquals(march.monthFrom(), march.wholeMonthFrom());
+        assertEquals(march.monthTo(), march.wholeMonthTo());
     }
 
     @Test

@@ -239,7 +239,8 @@ public class RollupsTest {
         // edges in mid-day, in both zones (Berlin's days are not UTC's), a whole month between them
         Instant from = at(month().minusDays(3), "05:17:00");
         Instant to = at(base().plusDays(4), "13:41:00");
-        // and from the month's second day: that month is read whole, less its first day's traffic
+        // and from the month's second day (its third the first whole one): that month is read whole,
+        // less its first two days, whose traffic is taken off
         Instant secondDay = at(month().plusDays(1), "05:17:00");
         for (ZoneId zone : List.of(ZoneId.of("UTC"), BERLIN)) {
             for (GroupBy groupBy : GroupBy.values()) {
@@ -264,7 +265,13 @@ public class RollupsTest {
         assertSameFunnel(rawFunnel(from, now, BERLIN, GroupBy.CAMPAIGN, s.campaign()),
                 api(range(from, now, BERLIN, GroupBy.CAMPAIGN, s.campaign())));
 
-        // top refs: the box's refs under its ref, equal counts, first and last
+        // top refs: the box's refs under its ref, equal counts, first and last; a whole month between
+        // the edges (read from the month rows), and from the month's second day (its days as days)
+        assertSameTopRefs(s, from, to);
+        assertSameTopRefs(s, secondDay, to);
+    }
+
+    private void assertSameTopRefs(Seeded s, Instant from, Instant to) throws Exception {
         String top = "/api/v1/stats/top-refs?from=" + from + "&to=" + to + "&campaign=" + s.campaign() + "&limit=500";
         JsonNode rolledTop = JSON.readTree(FunnelTest.viewer().get(top).then().statusCode(200).extract().asString());
         JsonNode rawTop = mapper.valueToTree(new FunnelStore(pool, Duration.ofSeconds(30))
