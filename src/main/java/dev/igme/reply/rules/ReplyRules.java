@@ -18,6 +18,7 @@ import dev.igme.config.IgmeConfig;
 import dev.igme.graph.QuickReply;
 import dev.igme.platform.Jobs;
 import dev.igme.platform.Json;
+import dev.igme.platform.NewestLoad;
 import dev.igme.platform.Role;
 import dev.igme.platform.Roles;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -52,7 +53,7 @@ public class ReplyRules {
     private final boolean replier;
     private final IgmeConfig config;
     private final CouponPoolNames pools;
-    private volatile List<ReplyRule> current = List.of();
+    private final NewestLoad<List<ReplyRule>> current = new NewestLoad<>(List.of());
     private volatile boolean loaded;
 
     public ReplyRules(ReplyRuleRepository repository, ObjectMapper mapper, Clock clock, Roles roles, IgmeConfig config,
@@ -71,13 +72,17 @@ public class ReplyRules {
      * because the rules were not there yet.
      */
     public Uni<List<ReplyRule>> current() {
-        return loaded ? Uni.createFrom().item(current) : load();
+        return loaded ? Uni.createFrom().item(current.get()) : load();
     }
 
+    /** Reads the rules and keeps them, unless a load that started later was kept first. */
     private Uni<List<ReplyRule>> load() {
-        return list().invoke(rules -> {
-            current = rules;
-            loaded = true;
+        return Uni.createFrom().deferred(() -> {
+            long ticket = current.begin();
+            return list().invoke(rules -> {
+                current.offer(ticket, rules);
+                loaded = true;
+            });
         });
     }
 
@@ -200,7 +205,7 @@ public class ReplyRules {
     /** Loads the rules again; on failure the ones loaded before stay in use. */
     Uni<Void> refresh() {
         return load().replaceWithVoid()
-                .onFailure().invoke(e -> Log.warnf("Could not reload reply rules (keeping %d): %s", current.size(), e.toString()))
+                .onFailure().invoke(e -> Log.warnf("Could not reload reply rules (keeping %d): %s", current.get().size(), e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
