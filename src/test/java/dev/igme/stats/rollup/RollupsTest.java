@@ -242,12 +242,16 @@ public class RollupsTest {
         // and from the month's second day (its third the first whole one): that month is read whole,
         // less its first two days, whose traffic is taken off
         Instant secondDay = at(month().plusDays(1), "05:17:00");
+        // and up to that month's last day but one: read whole, less its last two days (with traffic)
+        Instant lastDays = at(month().plusMonths(1).minusDays(2), "13:41:00");
         for (ZoneId zone : List.of(ZoneId.of("UTC"), BERLIN)) {
             for (GroupBy groupBy : GroupBy.values()) {
                 JsonNode rolled = api(range(from, to, zone, groupBy, s.campaign()));
                 assertSameFunnel(rawFunnel(from, to, zone, groupBy, s.campaign()), rolled);
                 assertSameFunnel(rawFunnel(secondDay, to, zone, groupBy, s.campaign()),
                         api(range(secondDay, to, zone, groupBy, s.campaign())));
+                assertSameFunnel(rawFunnel(from, lastDays, zone, groupBy, s.campaign()),
+                        api(range(from, lastDays, zone, groupBy, s.campaign())));
             }
         }
         // the link without traffic is a row of zeros on the rollup path too
