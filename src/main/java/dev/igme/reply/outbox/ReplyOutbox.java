@@ -71,6 +71,17 @@ public class ReplyOutbox {
     public record Inserted(Set<String> attributionIds, List<ReplyStatus> statuses) {
     }
 
+    /**
+     * Sent before a claim's read, for its transaction only: the due rows are read in index order
+     * and the read stops after {@code limit}, whatever the planner believes about the backlog. With
+     * statistics taken while the table held few PENDING rows (a fresh table, or a burst on a large
+     * table of finished replies), it estimated a few dozen due rows and chose to fetch every due row
+     * and sort them all for each claim: 5-476 ms per claim at 3,000-49,000 PENDING rows (external
+     * merge sort on disk past ~25,000), against 0.2-0.6 ms for the index scan (BENCHMARKS.md, "The
+     * replier's drain: the claim that sorted the whole backlog").
+     */
+    private static final String ORDERED_CLAIM = "SET LOCAL enable_sort = off";
+
     /** Replies that were or may be sent: what a rule's cooldown counts. */
     private static final String[] COUNTED_FOR_COOLDOWN = names(ReplyStatus.PENDING, ReplyStatus.CLAIMED,
             ReplyStatus.SENDING, ReplyStatus.SENT);
@@ -106,9 +117,11 @@ public class ReplyOutbox {
         String[] ids = events.stream().map(AttributionEvent::attributionId).toArray(String[]::new);
         String[] accounts = events.stream().map(AttributionEvent::igAccountId).toArray(String[]::new);
         String[] users = events.stream().map(AttributionEvent::igsid).toArray(String[]::new);
+        // a scalar subquery, not EXISTS: with statistics from a smaller table the planner turned EXISTS into
+        // one hash of every reply row, read whole for each batch; this is one unique-index probe per event
         Uni<List<Row>> singles = pool.get().preparedQuery("""
                 SELECT e.attribution_id,
-                       EXISTS (SELECT 1 FROM reply r WHERE r.attribution_id = e.attribution_id) AS replied,
+                       (SELECT true FROM reply r WHERE r.attribution_id = e.attribution_id) IS NOT NULL AS replied,
                        (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = e.ig_account_id) AS paused
                 FROM unnest($1::text[], $2::text[]) AS e(attribution_id, ig_account_id)""")
                 .execute(Tuple.of(ids, accounts))
@@ -239,15 +252,16 @@ public class ReplyOutbox {
      * @return the verdicts, once committed: the SENDING rows are the caller's to send
      */
     public Uni<List<Verdict>> claim(int limit, Instant now, Function<List<Due>, List<Verdict>> triage) {
-        return pool.get().withTransaction(tx -> tx.preparedQuery("""
+        // both are on the wire before either answers (the connection pipelines them, in this order)
+        return pool.get().withTransaction(tx -> Uni.combine().all().unis(tx.query(ORDERED_CLAIM).execute(), tx.preparedQuery("""
                 SELECT r.id, r.attribution_id, r.ig_account_id, r.igsid, r.text, r.quick_replies, r.attempts + 1 AS attempts,
                     r.delivery_id, r.trace_parent,
                     (SELECT token_fingerprint FROM account_pause p WHERE p.ig_account_id = r.ig_account_id) AS paused
                 FROM reply r WHERE r.status = '%s' AND r.next_attempt_at <= $2
                 ORDER BY r.next_attempt_at LIMIT $1 FOR UPDATE OF r SKIP LOCKED"""
                 .formatted(ReplyStatus.PENDING.name()))
-                .execute(Tuple.of(limit, utc(now)))
-                .map(this::due)
+                .execute(Tuple.of(limit, utc(now)))).asTuple()
+                .map(t -> due(t.getItem2()))
                 .chain(due -> conversations.lastInbound(tx, due.stream().map(Due::conversation).toList())
                         .map(last -> due.stream().map(d -> d.withLastInbound(last.get(d.conversation()))).toList()))
                 .chain(due -> {
