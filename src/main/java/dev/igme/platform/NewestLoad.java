@@ -32,6 +32,11 @@ public final class NewestLoad<T> {
         return true;
     }
 
+    /** Whether any load has been kept yet (else {@link #get()} is the initial value). */
+    public synchronized boolean loaded() {
+        return installed > 0;
+    }
+
     public synchronized T get() {
         return value;
     }

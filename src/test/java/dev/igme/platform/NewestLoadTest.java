@@ -24,7 +24,9 @@ class NewestLoadTest {
     void loadsThatFinishInOrderEachReplaceTheValue() {
         NewestLoad<String> value = new NewestLoad<>("initial");
         assertEquals("initial", value.get());
+        assertFalse(value.loaded());
         assertTrue(value.offer(value.begin(), "first"));
+        assertTrue(value.loaded());
         assertTrue(value.offer(value.begin(), "second"));
         assertEquals("second", value.get());
     }

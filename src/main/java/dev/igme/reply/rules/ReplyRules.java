@@ -54,7 +54,6 @@ public class ReplyRules {
     private final IgmeConfig config;
     private final CouponPoolNames pools;
     private final NewestLoad<List<ReplyRule>> current = new NewestLoad<>(List.of());
-    private volatile boolean loaded;
 
     public ReplyRules(ReplyRuleRepository repository, ObjectMapper mapper, Clock clock, Roles roles, IgmeConfig config,
             CouponPoolNames pools) {
@@ -72,17 +71,14 @@ public class ReplyRules {
      * because the rules were not there yet.
      */
     public Uni<List<ReplyRule>> current() {
-        return loaded ? Uni.createFrom().item(current.get()) : load();
+        return current.loaded() ? Uni.createFrom().item(current.get()) : load();
     }
 
     /** Reads the rules and keeps them, unless a load that started later was kept first. */
     private Uni<List<ReplyRule>> load() {
         return Uni.createFrom().deferred(() -> {
             long ticket = current.begin();
-            return list().invoke(rules -> {
-                current.offer(ticket, rules);
-                loaded = true;
-            });
+            return list().invoke(rules -> current.offer(ticket, rules));
         });
     }
 
