@@ -266,8 +266,8 @@ public class FunnelStore {
     // the order of the summed columns: scalars, then replies by status, then the two histograms
     private static final String[] SCALARS = {"clicks", "bot_clicks", "conversations", "icebreaker_taps", "typed_messages",
         "existing_thread_referrals", "new_threads", "referrals_from_clicks", "coupons_issued", "bound_identities"};
-    private static final int CLICKS = 0;
-    private static final int BOTS = 1;
+    private static final int CLICKS = scalar("clicks");
+    private static final int BOTS = scalar("bot_clicks");
     private static final int REPLIES = SCALARS.length;
     private static final int C2R = REPLIES + ReplyStatus.values().length;
     private static final int R2R = C2R + LatencyHistogram.BUCKETS;
@@ -304,10 +304,17 @@ public class FunnelStore {
         }
         long[] c2r = Arrays.copyOfRange(v, C2R, C2R + LatencyHistogram.BUCKETS);
         long[] r2r = Arrays.copyOfRange(v, R2R, R2R + LatencyHistogram.BUCKETS);
-        return new ConversationCounts(key, v[2], new FunnelRow.Scenarios(v[3], v[4], v[5]), v[6], v[7], replies, v[8],
+        return new ConversationCounts(key, v[scalar("conversations")], new FunnelRow.Scenarios(v[scalar("icebreaker_taps")],
+                v[scalar("typed_messages")], v[scalar("existing_thread_referrals")]), v[scalar("new_threads")],
+                v[scalar("referrals_from_clicks")], replies, v[scalar("coupons_issued")],
                 new FunnelRow.Percentiles(LatencyHistogram.percentile(c2r, 0.5), LatencyHistogram.percentile(c2r, 0.95)),
                 new FunnelRow.Percentiles(LatencyHistogram.percentile(r2r, 0.5), LatencyHistogram.percentile(r2r, 0.95)),
-                v[9]);
+                v[scalar("bound_identities")]);
+    }
+
+    /** The position of a scalar column among the sums. */
+    private static int scalar(String column) {
+        return Arrays.asList(SCALARS).indexOf(column);
     }
 
     /**
@@ -356,7 +363,7 @@ public class FunnelStore {
             // (two ranges rather than one with a hole, so that each is read through the key's index)
             String key = key(q.groupBy(), null);
             params.addLocalDate(plan.monthFrom()).addLocalDate(plan.monthTo());
-            // (a partial first or last month may be read whole, its days outside the range subtracted)
+            // (a partial first or last month may be read whole: its days outside the range, sign -1)
             String days = DAY_COLUMNS + " FROM stats_link_day d JOIN s ON s.id = d.link_id\n  WHERE d.zone = $5";
             source = "SELECT " + key + " AS key, 1 AS sign, " + DAY_COLUMNS
                     + " FROM stats_link_month d JOIN s ON s.id = d.link_id\n"
