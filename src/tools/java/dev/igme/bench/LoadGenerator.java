@@ -61,8 +61,12 @@ final class LoadGenerator {
     private final AtomicLong sequence = new AtomicLong();
 
     LoadGenerator(Vertx vertx, String secret) {
+        // -Dbench.client.connections: the most connections the generator opens to one server. When an
+        // open loop's first answers are slow it opens new ones up to this bound (512: 65 -> 513 to the
+        // service within 0.3 s at the start of the phase after the maximum rate, BENCHMARKS.md); a
+        // lower bound queues those requests in the generator instead, still timed from their schedule
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
-                new PoolOptions().setHttp1MaxSize(512));
+                new PoolOptions().setHttp1MaxSize(Integer.getInteger("bench.client.connections", 512)));
         this.secret = secret;
     }
 
