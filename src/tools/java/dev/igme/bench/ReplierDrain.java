@@ -43,7 +43,7 @@ final class ReplierDrain {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     /** What the phase measured. */
-    record Result(DrainTiming timing, long[] rssKib) {
+    record Result(DrainTiming timing, DrainTiming warm, long[] rssKib) {
     }
 
     /** A started service with these properties; closed by the caller. */
@@ -56,10 +56,11 @@ final class ReplierDrain {
 
     /**
      * @param config the service's properties for roles=replier; this phase points its consumer at its own topic
-     * @param memory RSS (now, peak) of the started service, read right after the drain
+     * @param warm whether to drain a second backlog in the same process once the first is sent
+     * @param memory RSS (now, peak) of the started service, read right after the first drain
      */
-    static Result run(KafkaBroker kafka, Postgres postgres, String account, int events, Map<String, String> config,
-            Starter starter, Function<AutoCloseable, long[]> memory) throws Exception {
+    static Result run(KafkaBroker kafka, Postgres postgres, String account, int events, boolean warm,
+            Map<String, String> config, Starter starter, Function<AutoCloseable, long[]> memory) throws Exception {
         String jdbc = "jdbc:" + postgres.reactiveUrl();
         // the schema, so the conversations can be opened before the replier starts
         Flyway.configure().dataSource(jdbc, Postgres.USER, Postgres.PASSWORD).locations("classpath:db/migration")
@@ -79,7 +80,20 @@ final class ReplierDrain {
             Instant launched = Instant.now();
             try (AutoCloseable service = starter.start(config)) {
                 DrainTiming timing = DrainTiming.await("the replier", events, () -> sent(db, run), launched, Instant.now());
-                return new Result(timing, memory.apply(service));
+                // the RSS goal is read after the first backlog, as before the second one existed
+                long[] rss = memory.apply(service);
+                DrainTiming second = null;
+                if (warm) {
+                    // a second backlog on the same topic, new users, once the first is sent: timed from the
+                    // start of its production (the windows are opened before), so a slow producer only lowers it
+                    String run2 = run + "w";
+                    Instant now2 = Instant.now();
+                    openWindows(db, account, run2, events, now2);
+                    Instant start = Instant.now();
+                    produce(kafka.bootstrapServers(), topic, account, run2, events, now2);
+                    second = DrainTiming.await("the replier, second backlog", events, () -> sent(db, run2), start, start);
+                }
+                return new Result(timing, second, rss);
             }
         }
     }
