@@ -222,29 +222,27 @@ public final class Benchmark {
         ServiceProcess normalizer = service(target, "normalizer", normConfig);
         Instant ready = Instant.now();
         long expected = (long) records * itemsPerRecord;
-        DrainTiming normTiming;
+        long[] normRss;
         try (Connection db = DriverManager.getConnection("jdbc:" + postgres.reactiveUrl(), Postgres.USER, Postgres.PASSWORD)) {
-            normTiming = DrainTiming.await("the normalizer", expected,
+            DrainTiming normTiming = DrainTiming.await("the normalizer", expected,
                     () -> count(db, "SELECT count(*) FROM attribution WHERE ref LIKE 'bench-norm-%'"), launched, ready);
-        }
-        // from ready, as before 2026-12-06 (the replier's drain then counted its start-up too)
-        normalizerRate = normTiming.rateFromReady();
-        rows.add(row("Normalizer, backlog of " + fmt(expected) + " items into PostgreSQL", fmt(normalizerRate) + " items/s",
-                goal("normalizer drain >= 5,000 items/s", normalizerRate >= 5000) + "; " + normTiming.describe("items")));
-        // the RSS goal is read after the first backlog, as before the second one existed
-        long[] normRss = memory(normalizer, target, "normalizer");
-        if (WARM) {
-            // the same backlog again, in the same process: the rate without the JIT's warm-up
-            Instant start = Instant.now();
-            produceBacklog(kafka.bootstrapServers(), load, records, itemsPerRecord, "bench-norm2-", "bench2-");
-            try (Connection db = DriverManager.getConnection("jdbc:" + postgres.reactiveUrl(), Postgres.USER, Postgres.PASSWORD)) {
+            // from ready, as before 2026-12-06 (the replier's drain then counted its start-up too)
+            normalizerRate = normTiming.rateFromReady();
+            rows.add(row("Normalizer, backlog of " + fmt(expected) + " items into PostgreSQL", fmt(normalizerRate) + " items/s",
+                    goal("normalizer drain >= 5,000 items/s", normalizerRate >= 5000) + "; " + normTiming.describe("items")));
+            // the RSS goal is read after the first backlog, as before the second one existed
+            normRss = memory(normalizer, target, "normalizer");
+            if (WARM) {
+                // the same backlog again, in the same process: the rate without the JIT's warm-up
+                Instant start = Instant.now();
+                produceBacklog(kafka.bootstrapServers(), load, records, itemsPerRecord, "bench-norm2-", "bench2-");
                 normalizerWarmRate = DrainTiming.await("the normalizer, second backlog", expected,
                         () -> count(db, "SELECT count(*) FROM attribution WHERE ref LIKE 'bench-norm2-%'"), start, start)
                         .rateFromReady();
+                rows.add(row("Normalizer, a second backlog of " + fmt(expected) + " items in the same process (warm)",
+                        fmt(normalizerWarmRate) + " items/s", "from the start of its production to the last item stored;"
+                                + " for comparison with the replier's second backlog (no goal)"));
             }
-            rows.add(row("Normalizer, a second backlog of " + fmt(expected) + " items in the same process (warm)",
-                    fmt(normalizerWarmRate) + " items/s", "from the start of its production to the last item stored;"
-                            + " for comparison with the replier's second backlog (no goal)"));
         }
         rows.add(rssRow("normalizer", "after draining that backlog", normRss, HEAP_BY_ROLES.get("normalizer")));
         normalizer.close();
