@@ -268,6 +268,14 @@ public class FunnelStore {
         "existing_thread_referrals", "new_threads", "referrals_from_clicks", "coupons_issued", "bound_identities"};
     private static final int CLICKS = scalar("clicks");
     private static final int BOTS = scalar("bot_clicks");
+    private static final int CONVERSATIONS = scalar("conversations");
+    private static final int ICEBREAKER_TAPS = scalar("icebreaker_taps");
+    private static final int TYPED_MESSAGES = scalar("typed_messages");
+    private static final int EXISTING_THREAD_REFERRALS = scalar("existing_thread_referrals");
+    private static final int NEW_THREADS = scalar("new_threads");
+    private static final int REFERRALS_FROM_CLICKS = scalar("referrals_from_clicks");
+    private static final int COUPONS_ISSUED = scalar("coupons_issued");
+    private static final int BOUND_IDENTITIES = scalar("bound_identities");
     private static final int REPLIES = SCALARS.length;
     private static final int C2R = REPLIES + ReplyStatus.values().length;
     private static final int R2R = C2R + LatencyHistogram.BUCKETS;
@@ -304,17 +312,21 @@ public class FunnelStore {
         }
         long[] c2r = Arrays.copyOfRange(v, C2R, C2R + LatencyHistogram.BUCKETS);
         long[] r2r = Arrays.copyOfRange(v, R2R, R2R + LatencyHistogram.BUCKETS);
-        return new ConversationCounts(key, v[scalar("conversations")], new FunnelRow.Scenarios(v[scalar("icebreaker_taps")],
-                v[scalar("typed_messages")], v[scalar("existing_thread_referrals")]), v[scalar("new_threads")],
-                v[scalar("referrals_from_clicks")], replies, v[scalar("coupons_issued")],
+        return new ConversationCounts(key, v[CONVERSATIONS], new FunnelRow.Scenarios(v[ICEBREAKER_TAPS],
+                v[TYPED_MESSAGES], v[EXISTING_THREAD_REFERRALS]), v[NEW_THREADS],
+                v[REFERRALS_FROM_CLICKS], replies, v[COUPONS_ISSUED],
                 new FunnelRow.Percentiles(LatencyHistogram.percentile(c2r, 0.5), LatencyHistogram.percentile(c2r, 0.95)),
                 new FunnelRow.Percentiles(LatencyHistogram.percentile(r2r, 0.5), LatencyHistogram.percentile(r2r, 0.95)),
-                v[scalar("bound_identities")]);
+                v[BOUND_IDENTITIES]);
     }
 
-    /** The position of a scalar column among the sums. */
+    /** The position of a scalar column among the sums; looked up once, into the constants above. */
     private static int scalar(String column) {
-        return Arrays.asList(SCALARS).indexOf(column);
+        int at = Arrays.asList(SCALARS).indexOf(column);
+        if (at < 0) {
+            throw new IllegalStateException("no summed column " + column);
+        }
+        return at;
     }
 
     /**
