@@ -8,22 +8,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.igme.platform.Role;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
 /** The README and the Kubernetes manifests configure accounts through environment variables only. */
 class AccountsFromEnvironmentTest {
 
     private static IgmeConfig fromEnv(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new EnvConfigSource(env, 300))
-                .withMapping(IgmeConfig.class)
-                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 100,
-                        new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .build();
-        return config.getConfigMapping(IgmeConfig.class);
+        return ConfigFromEnv.of(env);
     }
 
     @Test

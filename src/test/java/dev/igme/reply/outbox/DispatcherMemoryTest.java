@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.igme.config.ConfigFromEnv;
 import dev.igme.config.IgmeConfig;
 import dev.igme.conversation.ConversationKey;
 import dev.igme.graph.Account;
@@ -31,9 +32,6 @@ import dev.igme.graph.SendResult;
 import dev.igme.platform.Roles;
 import dev.igme.platform.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
-import io.smallrye.config.EnvConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
@@ -86,17 +84,10 @@ class DispatcherMemoryTest {
     }
 
     private static IgmeConfig config() {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new EnvConfigSource(Map.of(
-                        "IGME_ROLES", "replier",
-                        "IGME_ACCOUNTS__" + ACCOUNT + "__ACCESS_TOKEN", "token",
-                        "IGME_ACCOUNTS__" + ACCOUNT + "__RATE_LIMIT", "1000000"), 300))
-                .withMapping(IgmeConfig.class)
-                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 100,
-                        new io.quarkus.runtime.configuration.MemorySizeConverter())
-                .withConverter(Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .build();
-        return config.getConfigMapping(IgmeConfig.class);
+        return ConfigFromEnv.of(Map.of(
+                "IGME_ROLES", "replier",
+                "IGME_ACCOUNTS__" + ACCOUNT + "__ACCESS_TOKEN", "token",
+                "IGME_ACCOUNTS__" + ACCOUNT + "__RATE_LIMIT", "1000000"));
     }
 
     /** An outbox of {@code CLAIMS} claims' worth of due rows, answering on another thread. */
