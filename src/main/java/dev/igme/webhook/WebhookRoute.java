@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.igme.config.IgmeConfig;
+import dev.igme.platform.RouteOrder;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -42,7 +43,7 @@ public class WebhookRoute {
     void register(@Observes Router router) {
         // BodyHandler answers 413 for a declared Content-Length over the limit before reading, and
         // stops a chunked body as soon as it passes the limit: nothing oversized is buffered.
-        router.post(PATH)
+        router.post(PATH).order(RouteOrder.BEFORE_SECURITY)
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setPreallocateBodyBuffer(true))
                 .handler(this::receive);
     }

@@ -11,6 +11,7 @@ import dev.igme.link.directory.LinkDirectory;
 import dev.igme.link.directory.LinkSnapshot;
 import dev.igme.link.ref.RefCodec;
 import dev.igme.platform.Role;
+import dev.igme.platform.RouteOrder;
 import dev.igme.platform.Roles;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
@@ -47,7 +48,7 @@ public class RedirectRoute {
     }
 
     void register(@Observes Router router) {
-        router.get(PATH).handler(this::redirect);
+        router.get(PATH).order(RouteOrder.BEFORE_SECURITY).handler(this::redirect);
     }
 
     private void redirect(RoutingContext request) {
