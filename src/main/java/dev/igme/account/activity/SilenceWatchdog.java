@@ -3,13 +3,13 @@ package dev.igme.account.activity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.igme.config.IgmeConfig;
 import dev.igme.platform.Jobs;
+import dev.igme.platform.NewestLoad;
 import dev.igme.platform.Role;
 import dev.igme.platform.Roles;
 import io.micrometer.core.instrument.Gauge;
@@ -33,7 +33,12 @@ public class SilenceWatchdog {
     private final Clock clock;
     private final IgmeConfig config;
     private final boolean replier;
-    private final Map<String, Activity> latest = new ConcurrentHashMap<>();
+    /**
+     * The newest read of every account's activity. Reads overlap (the schedule, and the doctor's
+     * refresh on demand): the read that started last wins, so an older read that finishes later
+     * cannot put an account's older activity back (and a "silent" gauge with it) until the next one.
+     */
+    private final NewestLoad<Map<String, Activity>> latest = new NewestLoad<>(Map.of());
 
     public SilenceWatchdog(ActivityStore store, Clock clock, IgmeConfig config, Roles roles) {
         this.store = store;
@@ -62,12 +67,15 @@ public class SilenceWatchdog {
     }
 
     public Uni<Void> refresh() {
-        return store.watch(config.accounts().keySet()).invoke(latest::putAll).replaceWithVoid();
+        return Uni.createFrom().deferred(() -> {
+            long ticket = latest.begin();
+            return store.watch(config.accounts().keySet()).invoke(read -> latest.offer(ticket, read));
+        }).replaceWithVoid();
     }
 
     /** The latest known activity (nothing known yet: watched from now). */
     public Activity activity(String account) {
-        return latest.getOrDefault(account, Activity.none(null));
+        return latest.get().getOrDefault(account, Activity.none(null));
     }
 
     public boolean silent(String account) {
