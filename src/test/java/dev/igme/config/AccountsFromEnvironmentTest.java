@@ -12,13 +12,9 @@ import dev.igme.platform.Role;
 /** The README and the Kubernetes manifests configure accounts through environment variables only. */
 class AccountsFromEnvironmentTest {
 
-    private static IgmeConfig fromEnv(Map<String, String> env) {
-        return ConfigFromEnv.of(env);
-    }
-
     @Test
     void accountsAreReadFromDoubleUnderscoreVariables() {
-        IgmeConfig config = fromEnv(Map.of(
+        IgmeConfig config = ConfigFromEnv.of(Map.of(
                 "IGME_ACCOUNTS__17841400000000001__ACCESS_TOKEN", "token-1",
                 "IGME_ACCOUNTS__17841400000000002__ACCESS_TOKEN", "token-2",
                 "IGME_ACCOUNTS__17841400000000002__FLAVOUR", "facebook-page",
