@@ -2,6 +2,7 @@ package dev.igme.account.activity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -35,16 +36,19 @@ class OverlappingRefreshTest {
                 "IGME_ROLES", "replier",
                 "IGME_ACCOUNTS__" + ACCOUNT + "__ACCESS_TOKEN", "token",
                 "IGME_ACCOUNTS__" + ACCOUNT + "__EXPECT_DELIVERIES_WITHIN", "10m"));
+        Activity older = new Activity(NOW.minus(Duration.ofHours(1)), null, NOW.minus(Duration.ofHours(2)));
+        // the expectation is configured: the older read alone would make the account silent
+        assertTrue(older.silent(config.accounts().get(ACCOUNT).expectDeliveriesWithin().orElseThrow(), NOW));
         Reads store = new Reads();
         SilenceWatchdog watchdog = new SilenceWatchdog(store, Clock.fixed(NOW, ZoneOffset.UTC), config, new Roles(config));
 
-        CompletableFuture<Void> older = watchdog.refresh().subscribeAsCompletionStage();
-        CompletableFuture<Void> newer = watchdog.refresh().subscribeAsCompletionStage();
+        CompletableFuture<Void> first = watchdog.refresh().subscribeAsCompletionStage();
+        CompletableFuture<Void> second = watchdog.refresh().subscribeAsCompletionStage();
         // the newer read sees the delivery of a minute ago; the older one was taken before it arrived
         store.answer(1, new Activity(NOW.minus(Duration.ofMinutes(1)), null, NOW.minus(Duration.ofHours(2))));
-        newer.join();
-        store.answer(0, new Activity(NOW.minus(Duration.ofHours(1)), null, NOW.minus(Duration.ofHours(2))));
-        older.join();
+        second.join();
+        store.answer(0, older);
+        first.join();
 
         assertEquals(NOW.minus(Duration.ofMinutes(1)), watchdog.activity(ACCOUNT).lastDeliveryAt());
         assertFalse(watchdog.silent(ACCOUNT), "a delivery a minute ago, 10 minutes expected: not silent");
