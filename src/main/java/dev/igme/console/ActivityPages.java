@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.resteasy.reactive.RestCookie;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -27,6 +28,7 @@ import dev.igme.reply.outbox.ReplyStatus;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /** What happened: reply outcomes with their reasons, recent attributions with their refStatus, coupon pools (and adding codes). */
 @ConsolePage
@@ -77,13 +79,21 @@ public class ActivityPages {
                 .map(rows -> Pages.html(Response.Status.OK, attributionsPage.data("attributions", rows)));
     }
 
+    /**
+     * The pools. Right after an upload from this browser, the pool's box says how many codes were
+     * added: that count comes from a short-lived same-site cookie ({@link UploadFlash}), not from the
+     * address, so a link cannot make the page claim an upload that did not happen.
+     */
     @GET
     @Path("/coupons")
-    public Uni<Response> coupons(@RestQuery Long pool, @RestQuery Integer added, @RestQuery Integer duplicates) {
-        String done = pool == null || added == null ? null
-                : added + " code(s) added" + (duplicates == null || duplicates == 0 ? "" : ", " + duplicates
+    public Uni<Response> coupons(@RestQuery Long pool, @RestCookie(UploadFlash.COOKIE) String flash,
+            HttpServerRequest request) {
+        UploadFlash upload = UploadFlash.parse(flash);
+        String done = upload == null || pool == null || upload.pool() != pool ? null
+                : upload.added() + " code(s) added" + (upload.duplicates() == 0 ? "" : ", " + upload.duplicates()
                         + " already in the pool or repeated in the upload, skipped") + ".";
-        return couponsPage(Response.Status.OK, pool, done, null, "");
+        return couponsPage(Response.Status.OK, pool, done, null, "").map(page -> flash == null ? page
+                : Response.fromResponse(page).cookie(UploadFlash.cleared(request.isSSL())).build());
     }
 
     /**
@@ -94,14 +104,15 @@ public class ActivityPages {
     @POST
     @Path("/coupons/{id}/codes")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> addCodes(@PathParam("id") long id, @RestForm String codes) {
+    public Uni<Response> addCodes(@PathParam("id") long id, @RestForm String codes, HttpServerRequest request) {
         String text = codes == null ? "" : codes;
         return Uni.createFrom().deferred(() -> pools.upload(id, CodeUpload.TEXT, text.getBytes(StandardCharsets.UTF_8)))
                 .chain(uploaded -> uploaded == null
                         ? Uni.createFrom().item(Pages.message(Response.Status.NOT_FOUND, "No such coupon pool",
                                 "There is no coupon pool " + id + "."))
-                        : Uni.createFrom().item(Pages.seeOther(Pages.ROOT + "/coupons?pool=" + id + "&added="
-                                + uploaded.added() + "&duplicates=" + uploaded.duplicates())))
+                        : Uni.createFrom().item(Response.fromResponse(Pages.seeOther(Pages.ROOT + "/coupons?pool=" + id))
+                                .cookie(new UploadFlash(id, uploaded.added(), uploaded.duplicates()).cookie(request.isSSL()))
+                                .build()))
                 .onFailure(CodeUpload.InvalidUpload.class).recoverWithUni(e -> couponsPage(
                         Response.Status.fromStatusCode(((CodeUpload.InvalidUpload) e).status()), id, null, e.getMessage(), text));
     }

@@ -144,8 +144,18 @@ public class ConsoleBrowserTest {
             assertEquals(1L, chartSum(browser, "chart-replies"));
             shot(browser, "dashboard");
 
+            // codes pasted into a pool's box: the page after the form says how many were added, once
+            long pool = ConsoleCouponsTest.newPool("browser-" + campaign);
             driver.get(url("/console/coupons"));
+            driver.findElement(By.id("codes-" + pool)).sendKeys("JAR-1\nJAR-2\nJAR-2\n");
+            driver.findElement(By.id("codes-" + pool)).findElement(By.xpath("ancestor::form//button[@type='submit']")).click();
+            await().atMost(WAIT).until(() -> !driver.findElements(By.id("codes-added")).isEmpty());
+            assertEquals("2 code(s) added, 1 already in the pool or repeated in the upload, skipped.",
+                    driver.findElement(By.id("codes-added")).getText());
             shot(browser, "coupons");
+            driver.navigate().refresh();
+            assertTrue(driver.findElements(By.id("codes-added")).isEmpty(), "the upload's count was shown again on reload");
+            assertEquals(2L, ConsoleCouponsTest.left(pool));
         }
     }
 

@@ -2,6 +2,8 @@ package dev.igme.console;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,14 +39,30 @@ public class ConsoleCouponsTest {
         page.then().statusCode(200).body(containsString("id=\"codes-" + pool + "\""));
         String cookie = page.getCookie("igme-console-csrf");
         String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
-        String location = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        Response posted = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .cookie("igme-console-csrf", cookie).formParam("csrf-token", token)
-                .formParam("codes", "SPRING-1\r\nSPRING-2\r\n\r\nSPRING-2\r\n").post("/console/coupons/" + pool + "/codes")
-                .then().statusCode(303).header("Location", containsString("/console/coupons?pool=" + pool))
-                .extract().header("Location");
+                .formParam("codes", "SPRING-1\r\nSPRING-2\r\n\r\nSPRING-2\r\n").post("/console/coupons/" + pool + "/codes");
+        posted.then().statusCode(303).header("Location", endsWith("/console/coupons?pool=" + pool));
         assertEquals(2, left(pool));
-        given().cookie("igme-console-csrf", cookie).get(location).then().statusCode(200)
+        Response shown = given().cookie("igme-console-csrf", cookie)
+                .cookie(UploadFlash.COOKIE, posted.getCookie(UploadFlash.COOKIE)).get(posted.header("Location"));
+        shown.then().statusCode(200)
                 .body(containsString("2 code(s) added, 1 already in the pool or repeated in the upload, skipped."));
+        // shown once: the page clears what the upload left, so a reload says nothing
+        assertEquals(0, shown.getDetailedCookie(UploadFlash.COOKIE).getMaxAge());
+    }
+
+    @Test
+    void anAddressCannotMakeThePageClaimAnUpload() {
+        long pool = newPool("console-spoof-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36));
+        given().get("/console/coupons?pool=" + pool + "&added=5000&duplicates=0").then().statusCode(200)
+                .body(containsString("id=\"codes-" + pool + "\""))
+                .body(not(containsString("code(s) added")));
+        // another pool's upload is not shown on this one, and a mangled value is ignored
+        given().cookie(UploadFlash.COOKIE, (pool + 1) + ".7.0").get("/console/coupons?pool=" + pool).then()
+                .statusCode(200).body(not(containsString("code(s) added")));
+        given().cookie(UploadFlash.COOKIE, pool + ".-7.x").get("/console/coupons?pool=" + pool).then()
+                .statusCode(200).body(not(containsString("code(s) added")));
     }
 
     @Test
