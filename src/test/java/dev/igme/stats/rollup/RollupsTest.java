@@ -323,6 +323,58 @@ public class RollupsTest {
                 .body("field", org.hamcrest.Matchers.equalTo("from"));
     }
 
+    /**
+     * Each shape of query reads the smallest rollup that answers it, shown as above by rows altered
+     * behind the job's back: whole campaigns from the campaign days, whole months from the link
+     * months, and a month less a day outside the range as its month row less that day's row. The
+     * other tests only show that the answers equal the raw rows', which the link days alone would
+     * also give.
+     */
+    @Test
+    void eachShapeOfQueryIsReadFromTheSmallestRollupThatAnswersIt() throws Exception {
+        Seeded s = seed();
+        rollUp(month().minusDays(3), base().plusDays(6));
+        ZoneId utc = ZoneId.of("UTC");
+        Instant from = base().atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = base().plusDays(5).atStartOfDay(ZoneOffset.UTC).toInstant();
+        String byCampaign = range(from, to, utc, GroupBy.CAMPAIGN, s.campaign());
+        String byLink = range(from, to, utc, GroupBy.LINK, s.campaign());
+        long campaignClicks = api(byCampaign).get("rows").get(0).get("clicks").asLong();
+        long boxClicks = linkRow(api(byLink), s.box()).get("clicks").asLong();
+
+        Db.rows(pool, "UPDATE stats_campaign_day SET clicks = clicks + 1000 WHERE zone = 'UTC' AND day = $1"
+                + " AND campaign_id = $2", base().plusDays(1), s.campaign());
+        assertEquals(campaignClicks + 1000, api(byCampaign).get("rows").get(0).get("clicks").asLong());
+        JsonNode days = api(range(from, to, utc, GroupBy.DAY, s.campaign()));
+        long dayTotal = 0;
+        for (JsonNode day : days.get("rows")) {
+            dayTotal += day.get("clicks").asLong();
+        }
+        assertEquals(campaignClicks + 1000, dayTotal, days.toString());
+        // a link grouping, or one channel of the campaign, reads the link rows, which are unchanged
+        assertEquals(boxClicks, linkRow(api(byLink), s.box()).get("clicks").asLong());
+        JsonNode packaging = JSON.readTree(FunnelTest.viewer().get("/api/v1/stats/funnel?" + byCampaign + "&channel=packaging")
+                .then().statusCode(200).extract().asString());
+        assertTrue(packaging.get("rows").get(0).get("clicks").asLong() < campaignClicks, packaging.toString());
+
+        // a whole calendar month: its month row
+        Instant monthStart = month().atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant monthEnd = month().plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        String wholeMonth = range(monthStart, monthEnd, utc, GroupBy.LINK, s.campaign());
+        long monthClicks = linkRow(api(wholeMonth), s.box()).get("clicks").asLong();
+        assertEquals(3, monthClicks);
+        Db.rows(pool, "UPDATE stats_link_month SET clicks = clicks + 1000 WHERE zone = 'UTC' AND month = $1"
+                + " AND link_id = $2", month(), s.box());
+        assertEquals(monthClicks + 1000, linkRow(api(wholeMonth), s.box()).get("clicks").asLong());
+
+        // from the month's second day: the month row less its first day's row, not the 29 or 30 days inside
+        String lessItsFirstDay = range(monthStart.plus(Duration.ofDays(1)), monthEnd, utc, GroupBy.LINK, s.campaign());
+        assertEquals(monthClicks + 1000 - 1, linkRow(api(lessItsFirstDay), s.box()).get("clicks").asLong());
+        Db.rows(pool, "UPDATE stats_link_day SET clicks = clicks + 100 WHERE zone = 'UTC' AND day = $1 AND link_id = $2",
+                month(), s.box());
+        assertEquals(monthClicks + 1000 - 1 - 100, linkRow(api(lessItsFirstDay), s.box()).get("clicks").asLong());
+    }
+
     private static JsonNode linkRow(JsonNode report, String link) {
         for (JsonNode row : report.get("rows")) {
             if (link.equals(row.get("link").asText())) {
