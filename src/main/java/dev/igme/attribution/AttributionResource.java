@@ -47,7 +47,7 @@ public class AttributionResource {
         try {
             return Scenario.valueOf(value.strip());
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("scenario must be one of " + List.of(Scenario.values()));
+            throw ApiError.badRequest("scenario must be one of " + List.of(Scenario.values()), "scenario");
         }
     }
 
@@ -58,7 +58,7 @@ public class AttributionResource {
         try {
             return AttributionQuery.Cursor.decode(value.strip());
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest(e.getMessage());
+            throw ApiError.badRequest(e.getMessage(), "cursor");
         }
     }
 }

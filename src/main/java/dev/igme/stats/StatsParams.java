@@ -10,7 +10,6 @@ import java.util.Arrays;
 
 import dev.igme.link.Channel;
 import dev.igme.platform.api.ApiError;
-import dev.igme.platform.api.QueryParams;
 
 /**
  * The stats endpoints' query parameters, read into a range and filters; each bad value is a 400
@@ -101,10 +100,6 @@ final class StatsParams {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest(e.getMessage(), "channel");
         }
-    }
-
-    static String text(String value) {
-        return QueryParams.blankToNull(value) == null ? null : value.strip();
     }
 
     /** True for CSV: {@code format=csv}, or no {@code format} and an Accept header that prefers text/csv. */

@@ -51,8 +51,8 @@ public class StatsResource {
         boolean csv = StatsParams.csv(format, headers.getAcceptableMediaTypes());
         StatsParams.Range range = range(from, to, tz);
         FunnelQuery query = new FunnelQuery(range.from(), range.to(), range.zone(), StatsParams.groupBy(groupBy),
-                StatsParams.text(campaign), StatsParams.channel(channel), StatsParams.text(link),
-                StatsParams.text(account));
+                QueryParams.text(campaign), StatsParams.channel(channel), QueryParams.text(link),
+                QueryParams.text(account));
         return stats.funnel(query).map(report -> answer(csv, report, () -> StatsCsv.funnel(report.rows()), "funnel"));
     }
 
@@ -65,8 +65,8 @@ public class StatsResource {
         boolean csv = StatsParams.csv(format, headers.getAcceptableMediaTypes());
         StatsParams.Range range = range(from, to, tz);
         int size = QueryParams.limit(limit, TopRefsQuery.DEFAULT_LIMIT, TopRefsQuery.MAX_LIMIT);
-        TopRefsQuery query = new TopRefsQuery(range.from(), range.to(), StatsParams.text(account),
-                StatsParams.text(campaign), StatsParams.channel(channel), StatsParams.text(link), size);
+        TopRefsQuery query = new TopRefsQuery(range.from(), range.to(), QueryParams.text(account),
+                QueryParams.text(campaign), StatsParams.channel(channel), QueryParams.text(link), size);
         return stats.topRefs(query).map(refs -> answer(csv, new TopRefs(range.from(), range.to(), refs),
                 () -> StatsCsv.topRefs(refs), "top-refs"));
     }

@@ -111,16 +111,23 @@ class ReadApiTest {
     void badParametersGet400WithTheReason() {
         given().auth().oauth2(Tokens.viewer()).queryParam("scenario", "SOMETHING")
                 .when().get("/api/v1/attributions")
-                .then().statusCode(400).body("error", containsString("scenario must be one of"));
+                .then().statusCode(400).body("error", containsString("scenario must be one of")).body("field", equalTo("scenario"));
         given().auth().oauth2(Tokens.viewer()).queryParam("from", "yesterday")
                 .when().get("/api/v1/attributions")
-                .then().statusCode(400).body("error", containsString("from must be an ISO-8601 instant"));
+                .then().statusCode(400).body("error", containsString("from must be an ISO-8601 instant")).body("field", equalTo("from"));
         given().auth().oauth2(Tokens.viewer()).queryParam("limit", "0")
                 .when().get("/api/v1/attributions")
                 .then().statusCode(400).body("error", containsString("limit"));
         given().auth().oauth2(Tokens.viewer()).queryParam("cursor", "%%%")
                 .when().get("/api/v1/attributions")
-                .then().statusCode(400).body("error", equalTo("cursor is not valid"));
+                .then().statusCode(400).body("error", equalTo("cursor is not valid")).body("field", equalTo("cursor"));
+        // the replies list names its bad parameter the same way
+        given().auth().oauth2(Tokens.viewer()).queryParam("to", "tomorrow")
+                .when().get("/api/v1/replies")
+                .then().statusCode(400).body("field", equalTo("to"));
+        given().auth().oauth2(Tokens.viewer()).queryParam("cursor", "x")
+                .when().get("/api/v1/replies")
+                .then().statusCode(400).body("field", equalTo("cursor"));
     }
 
     @Test

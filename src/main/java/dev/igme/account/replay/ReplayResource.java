@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -49,13 +48,13 @@ public class ReplayResource {
         if (request == null) {
             throw ApiError.badRequest("the body must be {\"from\": \"<ISO-8601>\", \"to\": \"<ISO-8601>\", \"dryRun\": false}");
         }
-        Instant from = instant("from", request.from());
-        Instant to = instant("to", request.to());
+        Instant from = QueryParams.instant("from", request.from());
+        Instant to = QueryParams.instant("to", request.to());
         if (from == null) {
-            throw invalid("from", "from is required (an ISO-8601 instant such as 2026-01-01T00:00:00Z)");
+            throw ApiError.badRequest("from is required (an ISO-8601 instant such as 2026-01-01T00:00:00Z)", "from");
         }
         if (to != null && !to.isAfter(from)) {
-            throw invalid("to", "to must be after from");
+            throw ApiError.badRequest("to must be after from", "to");
         }
         return replays.planReplay(from, to).chain(plan -> Boolean.TRUE.equals(request.dryRun())
                 ? Uni.createFrom().item(Response.ok(plan).build())
@@ -87,18 +86,6 @@ public class ReplayResource {
     @Operation(summary = "One replay or re-drive job with its progress")
     public Uni<ReplayJob> get(@PathParam("id") long id) {
         return replays.find(id).map(job -> job.orElseThrow(() -> ApiError.notFound("no replay job " + id)));
-    }
-
-    private static Instant instant(String field, String value) {
-        try {
-            return QueryParams.instant(field, value);
-        } catch (BadRequestException e) {
-            throw invalid(field, field + " must be an ISO-8601 instant such as 2026-01-01T00:00:00Z");
-        }
-    }
-
-    private static BadRequestException invalid(String field, String message) {
-        return new BadRequestException(ApiError.response(Response.Status.BAD_REQUEST, new ApiError(message, field)));
     }
 
     private static Response accepted(ReplayJob job) {

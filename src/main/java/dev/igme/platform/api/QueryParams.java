@@ -17,7 +17,7 @@ public final class QueryParams {
         try {
             return Instant.parse(value.strip());
         } catch (DateTimeParseException e) {
-            throw ApiError.badRequest(name + " must be an ISO-8601 instant such as 2026-01-01T00:00:00Z");
+            throw ApiError.badRequest(name + " must be an ISO-8601 instant such as 2026-01-01T00:00:00Z", name);
         }
     }
 
@@ -32,5 +32,10 @@ public final class QueryParams {
 
     public static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
+    }
+
+    /** A free-text filter without its surrounding spaces, or null when absent or blank. */
+    public static String text(String value) {
+        return blankToNull(value) == null ? null : value.strip();
     }
 }

@@ -36,7 +36,7 @@ public class ReplyResource {
         try {
             beforeId = cursor == null || cursor.isBlank() ? null : Long.valueOf(cursor);
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest("cursor is not valid");
+            throw ApiError.badRequest("cursor is not valid", "cursor");
         }
         return repository.search(QueryParams.blankToNull(status), QueryParams.blankToNull(account), QueryParams.blankToNull(ref), QueryParams.instant("from", from),
                 QueryParams.instant("to", to), beforeId, Page.fetchSize(size))
