@@ -1,13 +1,19 @@
 package dev.igme.platform.api;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.quarkus.security.AuthenticationFailedException;
@@ -37,9 +43,15 @@ public class ApiExceptionMappers {
      * problem with its headers kept (e.g. {@code Allow}); elsewhere answers pass through untouched.
      */
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e, UriInfo uri) {
+    public Response webApplication(WebApplicationException e, UriInfo uri, ResourceInfo resource) {
         if (e.getCause() instanceof JsonProcessingException json) {
             return unreadableJson(json);
+        }
+        if (e instanceof NotFoundException && e.getCause() != null && uri.getPath().startsWith("/api/")) {
+            String field = unconvertibleQueryParameter(resource, uri);
+            if (field != null) {
+                return ApiError.response(Response.Status.BAD_REQUEST, new ApiError(field + " must be a whole number", field));
+            }
         }
         Response response = e.getResponse();
         if (response.hasEntity() || response.getStatus() < 400 || !uri.getPath().startsWith("/api/")) {
@@ -50,6 +62,49 @@ public class ApiExceptionMappers {
                 .type(ApiError.PROBLEM_JSON_TYPE)
                 .entity(ApiError.Problem.of(status.getStatusCode(), new ApiError(sentence(status)), ApiError.currentPath()))
                 .build();
+    }
+
+    /**
+     * Which numeric query parameter made Quarkus REST give up: it answers a query value it cannot
+     * convert with a bare 404 (as JAX-RS prescribes for query and path parameters), which would tell
+     * a client that {@code /api/v1/links?limit=ten} does not exist. Null when no query parameter is
+     * to blame (a path parameter, whose 404 is right).
+     */
+    private static String unconvertibleQueryParameter(ResourceInfo resource, UriInfo uri) {
+        Method method = resource == null ? null : resource.getResourceMethod();
+        if (method == null) {
+            return null;
+        }
+        for (Parameter parameter : method.getParameters()) {
+            Class<?> type = parameter.getType();
+            if (!(Number.class.isAssignableFrom(type) || type == int.class || type == long.class)) {
+                continue;
+            }
+            String name = queryName(parameter);
+            String value = name == null ? null : uri.getQueryParameters().getFirst(name);
+            if (value == null) {
+                continue;
+            }
+            try {
+                // as Quarkus REST converts: the value as sent, spaces included
+                long number = Long.parseLong(value);
+                if ((type == Integer.class || type == int.class) && (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE)) {
+                    return name;
+                }
+            } catch (NumberFormatException notNumber) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static String queryName(Parameter parameter) {
+        RestQuery rest = parameter.getAnnotation(RestQuery.class);
+        if (rest != null) {
+            return rest.value().isEmpty() ? parameter.getName() : rest.value();
+        }
+        QueryParam query = parameter.getAnnotation(QueryParam.class);
+        return query == null ? null : query.value();
     }
 
     private static String sentence(Response.StatusType status) {

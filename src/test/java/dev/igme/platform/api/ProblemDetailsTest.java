@@ -43,6 +43,23 @@ class ProblemDetailsTest {
     }
 
     @Test
+    void aQueryNumberThatIsNotOneIsA400ThatNamesIt_notA404() {
+        problem(given().auth().oauth2(Tokens.viewer()).queryParam("limit", "ten").when().get("/api/v1/links").then(),
+                400, "Bad Request", "/api/v1/links")
+                .body("field", equalTo("limit"))
+                .body("error", equalTo("limit must be a whole number"));
+        // too large for its type, and on another resource with two numbers: the one to blame
+        problem(given().auth().oauth2(Tokens.viewer()).queryParam("size", "600").queryParam("margin", "99999999999")
+                .when().get("/api/v1/links/nosuchlink/qr.png").then(), 400, "Bad Request", "/api/v1/links/nosuchlink/qr.png")
+                .body("field", equalTo("margin"));
+        given().auth().oauth2(Tokens.viewer()).queryParam("limit", "5 ").when().get("/api/v1/attributions").then()
+                .statusCode(400).body("field", equalTo("limit"));
+        // a path that does not exist is still a 404
+        problem(given().auth().oauth2(Tokens.viewer()).when().get("/api/v1/no-such-thing").then(), 404, "Not Found",
+                "/api/v1/no-such-thing");
+    }
+
+    @Test
     void anUnreadableBodyNamesTheFieldToo() {
         problem(given().auth().oauth2(Tokens.withRoles("igme-admin")).contentType("application/json")
                 .body("{\"name\":\"x\",\"noSuchMember\":1}").when().post("/api/v1/reply-rules").then(),
