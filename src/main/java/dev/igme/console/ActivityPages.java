@@ -80,8 +80,8 @@ public class ActivityPages {
     }
 
     /**
-     * The pools. Right after an upload from this browser, the pool's box says how many codes were
-     * added: that count comes from a short-lived same-site cookie ({@link UploadFlash}), not from the
+     * The pools. Right after an upload from this browser, the page says how many codes were added
+     * to that pool: that count comes from a short-lived same-site cookie ({@link UploadFlash}), not from the
      * address, so a link cannot make the page claim an upload that did not happen.
      */
     @GET

@@ -23,7 +23,7 @@ record UploadFlash(long pool, long added, long duplicates) {
         }
         try {
             UploadFlash flash = new UploadFlash(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-            return flash.added() < 0 || flash.duplicates() < 0 ? null : flash;
+            return flash.pool() < 0 || flash.added() < 0 || flash.duplicates() < 0 ? null : flash;
         } catch (NumberFormatException notNumbers) {
             return null;
         }

@@ -5,7 +5,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,12 @@ public class ConsoleCouponsTest {
                 .cookie("igme-console-csrf", cookie).formParam("csrf-token", token)
                 .formParam("codes", "SPRING-1\r\nSPRING-2\r\n\r\nSPRING-2\r\n").post("/console/coupons/" + pool + "/codes");
         posted.then().statusCode(303).header("Location", endsWith("/console/coupons?pool=" + pool));
+        // only this browser's own pages may read or send it, and not for long
+        io.restassured.http.Cookie flash = posted.getDetailedCookie(UploadFlash.COOKIE);
+        assertEquals("/console", flash.getPath());
+        assertTrue(flash.isHttpOnly());
+        assertEquals("Strict", flash.getSameSite());
+        assertEquals(60, flash.getMaxAge());
         assertEquals(2, left(pool));
         Response shown = given().cookie("igme-console-csrf", cookie)
                 .cookie(UploadFlash.COOKIE, posted.getCookie(UploadFlash.COOKIE)).get(posted.header("Location"));
@@ -61,8 +69,10 @@ public class ConsoleCouponsTest {
         // another pool's upload is not shown on this one, and a mangled value is ignored
         given().cookie(UploadFlash.COOKIE, (pool + 1) + ".7.0").get("/console/coupons?pool=" + pool).then()
                 .statusCode(200).body(not(containsString("code(s) added")));
-        given().cookie(UploadFlash.COOKIE, pool + ".-7.x").get("/console/coupons?pool=" + pool).then()
-                .statusCode(200).body(not(containsString("code(s) added")));
+        for (String mangled : List.of(pool + ".-7.0", pool + ".7", pool + ".7.x")) {
+            given().cookie(UploadFlash.COOKIE, mangled).get("/console/coupons?pool=" + pool).then()
+                    .statusCode(200).body(not(containsString("code(s) added")));
+        }
     }
 
     @Test
