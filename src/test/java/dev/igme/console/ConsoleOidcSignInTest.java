@@ -88,6 +88,26 @@ public class ConsoleOidcSignInTest {
         }
     }
 
+    /**
+     * Behind the gateway that ends TLS (the Kubernetes base's HTTPRoutes), the service hears plain
+     * HTTP; the address the browser used comes in {@code X-Forwarded-Proto}. The issuer must be told
+     * to send the person back to that https address (the one the client is registered with), and the
+     * cookies the sign-in sets must not travel over plain HTTP.
+     */
+    @Test
+    void behindAGatewayThatEndsTls_theSignInAsksForAnHttpsReturnAddress_andItsCookiesAreSecure() {
+        Response challenge = given().redirects().follow(false).header("X-Forwarded-Proto", "https").get("/console/rules");
+        challenge.then().statusCode(302).header("Location", startsWith(issuer() + "/auth?"));
+        String back = query(URI.create(challenge.getHeader("Location"))).get("redirect_uri");
+        assertTrue(back.startsWith("https://") && back.endsWith("/console"), back);
+        assertFalse(challenge.getDetailedCookies().asList().isEmpty());
+        challenge.getDetailedCookies().asList().forEach(cookie -> assertTrue(cookie.isSecured(), cookie.toString()));
+        // without the header (a browser on the pod's own port), plain http as before
+        String direct = query(URI.create(given().redirects().follow(false).get("/console/rules").getHeader("Location")))
+                .get("redirect_uri");
+        assertTrue(direct.startsWith("http://"), direct);
+    }
+
     @Test
     void anAdminSignsIn_seesTheirNameAndRole_andCanChangeThings() {
         Map<String, String> browser = signIn("/console/campaigns", FakeOidcProvider.ADMIN_CODE);
