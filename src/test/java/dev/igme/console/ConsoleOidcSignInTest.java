@@ -39,11 +39,19 @@ import io.restassured.response.Response;
 @TestProfile(ConsoleOidcSignInTest.WithIssuer.class)
 public class ConsoleOidcSignInTest {
 
-    /** The test configuration plus the fake provider as the console's issuer. */
+    /**
+     * The test configuration plus the fake provider as the console's issuer, and the forwarded scheme
+     * honoured as the replier Deployment has it (k8s/base/deployment-replier.yaml).
+     */
     public static class WithIssuer implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(FakeOidcProvider.class));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return ConsoleBehindTlsGatewayTest.BehindTlsGateway.FORWARDED;
         }
     }
 

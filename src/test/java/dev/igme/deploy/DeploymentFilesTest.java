@@ -355,6 +355,25 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void theConsolesPodsTakeTheSchemeTheGatewayForwards_andNoOtherRoleDoes() {
+        Map<String, String> forwarded = new HashMap<>();
+        dev.igme.console.ConsoleBehindTlsGatewayTest.BehindTlsGateway.FORWARDED.forEach((property, value) ->
+                forwarded.put(property.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        for (Path kustomization : List.of(BASE, PRODUCTION)) {
+            for (Deployment d : all(kustomization, Deployment.class)) {
+                Map<String, EnvVar> env = env(container(d.getSpec().getTemplate().getSpec()));
+                forwarded.forEach((name, value) -> {
+                    if (role(d).equals("replier")) {
+                        assertEquals(value, env.get(name) == null ? null : env.get(name).getValue(), name + " on " + kustomization);
+                    } else {
+                        assertFalse(env.containsKey(name), role(d) + " sets " + name + ": its hot routes need no scheme");
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
     void eachRoleRunsWithTheHeapTheBenchmarkMeasured() throws IOException {
         assertTrue(Files.readString(DOCKER.resolve("Dockerfile")).contains("exec java $JAVA_OPTS $JAVA_OPTS_APPEND -jar"),
                 "the image takes per-Deployment JVM flags");
