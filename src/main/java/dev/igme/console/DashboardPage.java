@@ -68,8 +68,14 @@ public class DashboardPage {
     }
 
     @GET
-    public Uni<Response> dashboard(@PathParam("id") String id, @RestQuery Integer days, @RestQuery String tz) {
-        int span = days == null ? DEFAULT_DAYS : Math.max(1, Math.min(MAX_DAYS, days));
+    public Uni<Response> dashboard(@PathParam("id") String id, @RestQuery String days, @RestQuery String tz) {
+        int span;
+        try {
+            span = days == null || days.isBlank() ? DEFAULT_DAYS : Math.max(1, Math.min(MAX_DAYS, Integer.parseInt(days.strip())));
+        } catch (NumberFormatException e) {
+            return Uni.createFrom().item(Pages.message(Response.Status.BAD_REQUEST, "Not a number of days",
+                    "days must be a whole number of days, such as 30 (at most " + MAX_DAYS + ")."));
+        }
         ZoneId zone;
         try {
             zone = ZoneId.of(tz == null || tz.isBlank() ? "UTC" : tz.strip());
