@@ -77,8 +77,9 @@ public class ApiExceptionMappers {
         }
         for (Parameter parameter : method.getParameters()) {
             Class<?> type = parameter.getType();
-            if (!(Number.class.isAssignableFrom(type) || type == int.class || type == long.class)) {
-                continue;
+            boolean isInt = type == Integer.class || type == int.class;
+            if (!isInt && type != Long.class && type != long.class) {
+                continue; // only whole numbers are blamed, and only they are named so in the answer
             }
             String name = queryName(parameter);
             String value = name == null ? null : uri.getQueryParameters().getFirst(name);
@@ -88,7 +89,7 @@ public class ApiExceptionMappers {
             try {
                 // as Quarkus REST converts: the value as sent, spaces included
                 long number = Long.parseLong(value);
-                if ((type == Integer.class || type == int.class) && (number < Integer.MIN_VALUE || number > Integer.MAX_VALUE)) {
+                if (isInt && number != (int) number) {
                     return name;
                 }
             } catch (NumberFormatException notNumber) {
