@@ -88,13 +88,8 @@ public class ActivityPages {
     @Path("/coupons")
     public Uni<Response> coupons(@RestQuery("pool") String poolParam, @RestCookie(UploadFlash.COOKIE) String flash,
             HttpServerRequest request) {
-        Long pool;
-        try {
-            pool = poolParam == null || poolParam.isBlank() ? null : Long.valueOf(poolParam.strip());
-        } catch (NumberFormatException e) {
-            return Uni.createFrom().item(Pages.message(Response.Status.BAD_REQUEST, "Not a coupon pool",
-                    "pool must be a coupon pool's number, as in the address the page's own forms lead to."));
-        }
+        Long pool = Pages.wholeNumber(poolParam, "Not a coupon pool",
+                "pool must be a coupon pool's number, as in the address the page's own forms lead to.");
         UploadFlash upload = UploadFlash.parse(flash);
         String done = upload == null || pool == null || upload.pool() != pool ? null
                 : upload.added() + " code(s) added" + (upload.duplicates() == 0 ? "" : ", " + upload.duplicates()

@@ -69,13 +69,9 @@ public class DashboardPage {
 
     @GET
     public Uni<Response> dashboard(@PathParam("id") String id, @RestQuery String days, @RestQuery String tz) {
-        int span;
-        try {
-            span = days == null || days.isBlank() ? DEFAULT_DAYS : Math.max(1, Math.min(MAX_DAYS, Integer.parseInt(days.strip())));
-        } catch (NumberFormatException e) {
-            return Uni.createFrom().item(Pages.message(Response.Status.BAD_REQUEST, "Not a number of days",
-                    "days must be a whole number of days, such as 30 (at most " + MAX_DAYS + ")."));
-        }
+        Long asked = Pages.wholeNumber(days, "Not a number of days",
+                "days must be a whole number of days, such as 30 (at most " + MAX_DAYS + ").");
+        int span = asked == null ? DEFAULT_DAYS : (int) Math.max(1, Math.min(MAX_DAYS, asked));
         ZoneId zone;
         try {
             zone = ZoneId.of(tz == null || tz.isBlank() ? "UTC" : tz.strip());

@@ -2,6 +2,7 @@ package dev.igme.console;
 
 import java.net.URI;
 
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -30,6 +31,22 @@ final class Pages {
     /** After a successful form: GET the page that shows the result (so a reload posts nothing twice). */
     static Response seeOther(String path) {
         return Response.seeOther(URI.create(path)).build();
+    }
+
+    /**
+     * An optional whole number from the address, or null when absent. Quarkus answers a typed query
+     * parameter it cannot convert with "not found" for a page that exists; read as text and parsed
+     * here, a bad value is a 400 page that says which parameter to fix ({@code title}, {@code text}).
+     */
+    static Long wholeNumber(String value, String title, String text) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw new WebApplicationException(message(Response.Status.BAD_REQUEST, title, text));
+        }
     }
 
     static Response html(Response.Status status, TemplateInstance page) {
