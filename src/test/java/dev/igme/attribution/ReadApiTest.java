@@ -23,6 +23,7 @@ import dev.igme.testing.Tokens;
 import dev.igme.testing.Webhook;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 
 @QuarkusTest
 class ReadApiTest {
@@ -107,27 +108,23 @@ class ReadApiTest {
         assertEquals(Instant.ofEpochMilli(T0 + 5000), Instant.parse(item.getString("items[0].occurredAt")));
     }
 
+    /** A viewer's GET of {@code path} with one query parameter, expected to be refused with 400. */
+    private static ValidatableResponse refused(String path, String param, String value) {
+        return given().auth().oauth2(Tokens.viewer()).queryParam(param, value).when().get(path).then().statusCode(400);
+    }
+
     @Test
     void badParametersGet400WithTheReason() {
-        given().auth().oauth2(Tokens.viewer()).queryParam("scenario", "SOMETHING")
-                .when().get("/api/v1/attributions")
-                .then().statusCode(400).body("error", containsString("scenario must be one of")).body("field", equalTo("scenario"));
-        given().auth().oauth2(Tokens.viewer()).queryParam("from", "yesterday")
-                .when().get("/api/v1/attributions")
-                .then().statusCode(400).body("error", containsString("from must be an ISO-8601 instant")).body("field", equalTo("from"));
-        given().auth().oauth2(Tokens.viewer()).queryParam("limit", "0")
-                .when().get("/api/v1/attributions")
-                .then().statusCode(400).body("error", containsString("limit"));
-        given().auth().oauth2(Tokens.viewer()).queryParam("cursor", "%%%")
-                .when().get("/api/v1/attributions")
-                .then().statusCode(400).body("error", equalTo("cursor is not valid")).body("field", equalTo("cursor"));
+        refused("/api/v1/attributions", "scenario", "SOMETHING")
+                .body("error", containsString("scenario must be one of")).body("field", equalTo("scenario"));
+        refused("/api/v1/attributions", "from", "yesterday")
+                .body("error", containsString("from must be an ISO-8601 instant")).body("field", equalTo("from"));
+        refused("/api/v1/attributions", "limit", "0").body("error", containsString("limit"));
+        refused("/api/v1/attributions", "cursor", "%%%")
+                .body("error", equalTo("cursor is not valid")).body("field", equalTo("cursor"));
         // the replies list names its bad parameter the same way
-        given().auth().oauth2(Tokens.viewer()).queryParam("to", "tomorrow")
-                .when().get("/api/v1/replies")
-                .then().statusCode(400).body("field", equalTo("to"));
-        given().auth().oauth2(Tokens.viewer()).queryParam("cursor", "x")
-                .when().get("/api/v1/replies")
-                .then().statusCode(400).body("field", equalTo("cursor"));
+        refused("/api/v1/replies", "to", "tomorrow").body("field", equalTo("to"));
+        refused("/api/v1/replies", "cursor", "x").body("field", equalTo("cursor"));
     }
 
     @Test
